@@ -1,0 +1,325 @@
+package org.aemp;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.aemp.internal.Providers;
+import org.aemp.internal.kernel.Ids;
+import org.aemp.internal.kernel.Kernel;
+import org.aemp.internal.kernel.Messages;
+import org.aemp.internal.kernel.PortNames;
+import org.aemp.spi.Codec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An AEMP node: a process-level endpoint with a node id that owns ports and talks to other nodes,
+ * Java or Perl AnyEvent::MP 2.02, over the AEMP wire protocol. Start one with
+ * {@link #start(NodeConfig)} (AEMP {@code configure}).
+ *
+ * <h2>Threading</h2>
+ * All methods are thread-safe and none blocks: {@link #send send}, {@link #kill kill},
+ * {@link #monitor monitor}, {@link #spawn spawn} and {@link #call call} return at once. Socket I/O
+ * runs on Netty event loops, where no user code ever runs. Callbacks ({@link Receiver},
+ * {@link DownHandler}, {@link InitFunction}, timers) run on the node's worker threads
+ * ({@code aemp-<node>-worker-N}). Callbacks of one port never run at the same time, messages
+ * from one sender to one port arrive in the order they were sent, and ports run in parallel.
+ *
+ * <h2>Messages</h2>
+ * A message is a list of plain values: {@code null} (Perl {@code undef}), {@link String},
+ * {@link Boolean}, {@link Number} (Integer, Long, BigInteger, Double, ...), {@code byte[]},
+ * {@link List} and {@link Map} with String keys, nested freely. Local delivery passes the very
+ * same objects, so a message must not be changed after it is sent. Over the wire, JSON and CBOR
+ * decode integers as Integer, Long or BigInteger (the smallest that fits) and other numbers as
+ * Double; Perl may send a number as a string and booleans as {@code "1"}/{@code ""}, so be lenient
+ * when reading what Perl sends. {@code byte[]} arrives from JSON and CBOR as a String of
+ * characters U+0000 to U+00FF, one per byte (Perl has no separate byte type).
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+    private final String id;
+    private final NodeConfig config;
+    private final Kernel kernel;
+    private final List<Codec> codecs;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Node(NodeConfig config, String id, boolean bareCounters, String runiq, List<Codec> codecs) {
+        this.config = config;
+        this.id = id;
+        this.codecs = codecs;
+        this.kernel = new Kernel(this, id, new PortNames(runiq, bareCounters), config.workerThreads(), config.secure());
+        config.functions().forEach(kernel.functions()::register);
+    }
+
+    /**
+     * AEMP {@code configure}: starts a node. Works out the node id, finds the codecs and auth
+     * methods on the class path, listens on the binds and starts connecting to the seeds.
+     *
+     * @throws org.aemp.AempException if no codec is on the class path (the message names the jar to
+     *     add), or the configuration cannot work
+     * @throws IOException if a listen address cannot be bound
+     */
+    public static Node start(NodeConfig config) throws IOException {
+        requireNonNull(config, "config");
+        String runiq = Ids.runiq();
+        String id = Ids.expandNodeId(config.nodeId(), Ids.hostName(), runiq);
+        List<Codec> codecs = Providers.codecs(
+                config.codecs().orElseGet(() -> Providers.load(Codec.class, Node.class.getClassLoader())),
+                config.framingFormat().orElse(null));
+        Node node = new Node(config, id, Ids.hasRandomPart(config.nodeId()), runiq, codecs);
+        log.info("node {} started (framings {})", id, codecs.stream().map(Codec::name).toList());
+        return node;
+    }
+
+    /** AEMP {@code $NODE}: this node's id. */
+    public String id() {
+        return id;
+    }
+
+    /** The configuration this node was started with. */
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** The codecs this node offers, in order of preference. */
+    public List<Codec> codecs() {
+        return codecs;
+    }
+
+    /** This node's node port ({@code id#}), the destination of kernel requests. */
+    public PortId nodePort() {
+        return PortId.nodePort(id);
+    }
+
+    /** AEMP {@code port_is_local}: true if {@code port} lives on this node. */
+    public boolean isLocal(PortId port) {
+        return kernel.isLocal(port);
+    }
+
+    // ---- ports ----
+
+    /**
+     * AEMP {@code port}: creates a port with no default receiver. A message that no tag receiver
+     * matches kills it with {@code ("unhandled_message", "no callback found for message '<tag>'")}.
+     */
+    public PortId newPort() {
+        return kernel.newPort(null);
+    }
+
+    /**
+     * AEMP {@code port { ... }}: creates a port whose default receiver gets every message that no
+     * tag receiver matches, whole.
+     */
+    public PortId newPort(Receiver receiver) {
+        return kernel.newPort(requireNonNull(receiver, "receiver"));
+    }
+
+    /**
+     * AEMP {@code rcv $port, $cb}: replaces the default receiver of local port {@code port},
+     * creating the port if it does not exist (this is how well-known names such as
+     * {@code node#echo} come to life, and how spawn init functions create their port).
+     *
+     * @return {@code port}
+     * @throws IllegalArgumentException if {@code port} is not local, or is the node port
+     */
+    public PortId receive(PortId port, Receiver receiver) {
+        kernel.receive(requireNonNull(port, "port"), requireNonNull(receiver, "receiver"));
+        return port;
+    }
+
+    /**
+     * AEMP {@code rcv $port, tag => $cb}: registers (or replaces) the receiver of messages whose first
+     * element equals {@code tag}; it gets the message without the tag. Creates the port if needed.
+     *
+     * @return a guard that unregisters this receiver
+     * @throws IllegalArgumentException if {@code port} is not local, or is the node port
+     */
+    public Guard receive(PortId port, String tag, Receiver receiver) {
+        return kernel.receive(requireNonNull(port, "port"), requireNonNull(tag, "tag"),
+                requireNonNull(receiver, "receiver"));
+    }
+
+    // ---- send ----
+
+    /**
+     * AEMP {@code snd}: sends a message to any port, local or remote. Returns at once and never
+     * reports failure: a message to a port that does not exist is dropped, and a lost connection
+     * shows only through monitors. The array must not be changed after the call.
+     *
+     * @throws IllegalArgumentException if the message is for another node and holds a value that is
+     *     not a plain value (see the class documentation)
+     */
+    public void send(PortId to, Object... message) {
+        kernel.send(requireNonNull(to, "to"), Messages.wrap(message));
+    }
+
+    /** AEMP {@code snd} with the message as a list, which must not be changed after the call. */
+    public void send(PortId to, List<?> message) {
+        @SuppressWarnings("unchecked")
+        List<Object> m = (List<Object>) requireNonNull(message, "message");
+        kernel.send(requireNonNull(to, "to"), m);
+    }
+
+    // ---- kill ----
+
+    /**
+     * AEMP {@code kil}: kills a port, local or remote. No reason is a normal exit; a reason
+     * ({@code "my_error", "detail"}) is abnormal and spreads to linked ports. A local kill takes
+     * effect later, never inside this call; killing a port that does not exist does nothing.
+     *
+     * @throws IllegalArgumentException for a node port, which cannot be killed
+     */
+    public void kill(PortId port, Object... reason) {
+        kernel.kill(requireNonNull(port, "port"), KillReason.of(reason));
+    }
+
+    /** AEMP {@code kil} with a reason object. */
+    public void kill(PortId port, KillReason reason) {
+        kernel.kill(requireNonNull(port, "port"), requireNonNull(reason, "reason"));
+    }
+
+    // ---- monitors ----
+
+    /**
+     * AEMP {@code mon $port, $callback}: calls {@code handler} once when {@code port} dies, for any
+     * reason, normal exits included. It also fires, with {@code no_such_port}, if the port does not
+     * exist, and with {@code transport_error} for every monitor of a node whose connection fails.
+     * Monitoring a node port fires only on connection failure.
+     *
+     * @return a guard that removes the monitor (for a remote port, removing the last one sends
+     *     {@code mon0})
+     */
+    public Guard monitor(PortId port, DownHandler handler) {
+        return kernel.monitor(requireNonNull(port, "port"), requireNonNull(handler, "handler"));
+    }
+
+    /**
+     * AEMP {@code mon $port, $rcvport}: when {@code port} dies abnormally, kills {@code victim} with
+     * the same reason (a link: abnormal deaths spread, normal ones do not).
+     */
+    public Guard monitorKill(PortId port, PortId victim) {
+        return kernel.monitorKill(requireNonNull(port, "port"), requireNonNull(victim, "victim"));
+    }
+
+    /**
+     * AEMP {@code mon $port, $rcvport, @msg}: when {@code port} dies, for any reason, sends
+     * {@code message} followed by the reason's values to {@code to}. Sending to a port of your own
+     * is the way to handle a death in that port's context, in order with its other messages.
+     */
+    public Guard monitorSend(PortId port, PortId to, Object... message) {
+        return kernel.monitorSend(requireNonNull(port, "port"), requireNonNull(to, "to"), Messages.wrap(message.clone()));
+    }
+
+    /**
+     * AEMP {@code mon_guard}: keeps {@code refs} reachable until {@code port} dies (or the guard is
+     * closed), then lets them go.
+     */
+    public Guard monitorGuard(PortId port, Object... refs) {
+        Object[][] held = {refs.clone()};
+        Guard g = kernel.monitor(requireNonNull(port, "port"), reason -> held[0] = null);
+        return () -> {
+            held[0] = null;
+            g.close();
+        };
+    }
+
+    // ---- port context ----
+
+    /**
+     * AEMP {@code peval}: runs {@code body} in the context of local port {@code port}, on its
+     * worker, serialized with its callbacks. If {@code body} throws, the port is killed with
+     * {@code ("die", message)} and the future fails with the exception.
+     */
+    public <T> CompletableFuture<T> peval(PortId port, Callable<T> body) {
+        return kernel.peval(requireNonNull(port, "port"), requireNonNull(body, "body"));
+    }
+
+    // ---- spawn, call, timers ----
+
+    /**
+     * AEMP {@code spawn}: creates a port on {@code node} (a node id, or any port id on that node) by
+     * running the init function registered there under {@code function} with {@code args}. Returns
+     * the new port's id at once; messages and monitors for it may follow straight away. If the
+     * function is unknown there or throws, a monitor on the returned port fires.
+     *
+     * @throws IllegalArgumentException if {@code function} has no {@code ::} (Perl's rule; use
+     *     {@code ::name} for a top-level name)
+     */
+    public PortId spawn(String node, String function, Object... args) {
+        return kernel.spawn(requireNonNull(node, "node"), requireNonNull(function, "function"), Messages.wrap(args));
+    }
+
+    /**
+     * AEMP {@code cal} with a timeout: sends {@code message} plus a fresh reply port's id (appended
+     * last) to {@code to}, and completes with the first message the reply port receives. Fails with
+     * {@link java.util.concurrent.TimeoutException} if none arrives within {@code timeout}. The
+     * future completes on a worker thread.
+     */
+    public CompletableFuture<List<Object>> call(Duration timeout, PortId to, Object... message) {
+        return kernel.call(requireNonNull(to, "to"), requireNonNull(timeout, "timeout"), Messages.wrap(message));
+    }
+
+    /**
+     * AEMP {@code cal} without a timeout: like {@link #call(Duration, PortId, Object...)}, but
+     * monitors {@code to} instead, and fails with {@link PortDownException} if it dies (or its
+     * node becomes unreachable) before replying.
+     */
+    public CompletableFuture<List<Object>> call(PortId to, Object... message) {
+        return kernel.call(requireNonNull(to, "to"), null, Messages.wrap(message));
+    }
+
+    /** AEMP {@code after $seconds, $cb}: runs {@code task} once on a worker thread after {@code delay}. */
+    public Guard after(Duration delay, Runnable task) {
+        return kernel.after(requireNonNull(delay, "delay"), requireNonNull(task, "task"));
+    }
+
+    /** AEMP {@code after $seconds, $port, @msg}: sends {@code message} to {@code to} after {@code delay}. */
+    public Guard after(Duration delay, PortId to, Object... message) {
+        requireNonNull(to, "to");
+        List<Object> m = Messages.wrap(message.clone());
+        return kernel.after(requireNonNull(delay, "delay"), () -> kernel.send(to, m));
+    }
+
+    /**
+     * Allows remote nodes (and local spawns) to run {@code function} under {@code name}, e.g.
+     * {@code My::Pkg::init}. Only registered functions ever run.
+     *
+     * @return a guard that unregisters it
+     */
+    public Guard register(String name, InitFunction function) {
+        return kernel.functions().register(requireNonNull(name, "name"), requireNonNull(function, "function"));
+    }
+
+    // ---- lifecycle ----
+
+    /**
+     * Closes the node: kills every local port with {@code ("shutdown", ...)} (monitors fire), closes
+     * the connections, and stops the threads, waiting a few seconds for running callbacks.
+     * Idempotent; never throws.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        kernel.killAll();
+        kernel.stop(Duration.ofSeconds(5));
+        log.info("node {} stopped", id);
+    }
+
+    /** True once {@link #close()} has been called. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public String toString() {
+        return "Node[" + id + "]";
+    }
+}

@@ -1,0 +1,388 @@
+package org.aemp;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.aemp.spi.AuthMethod;
+import org.aemp.spi.Codec;
+import org.aemp.spi.Secret;
+
+/**
+ * How to start a {@link Node}: its id, listen and seed addresses, secret, certificate, framings,
+ * auth methods, and the functions remote nodes may run. Keys and defaults are those of an AEMP
+ * 2.02 profile ({@code nodeid}, {@code binds}, {@code seeds}, {@code secret}, {@code cert},
+ * {@code monitor_timeout}, {@code connect_interval}, {@code framing_format}, {@code auth_offer},
+ * {@code auth_accept}, {@code secure}); a profile from the rc file turns into one of these.
+ * Immutable and thread-safe; build one with {@link #builder()}.
+ */
+public final class NodeConfig {
+    /** AEMP's default {@code auth_offer}: the methods this node may send. */
+    public static final List<String> DEFAULT_AUTH_OFFER = List.of("tls_sha3_512", "hmac_sha3_512");
+    /** AEMP's default {@code auth_accept}: the methods announced in the greeting. */
+    public static final List<String> DEFAULT_AUTH_ACCEPT =
+            List.of("tls_sha3_512", "hmac_sha3_512", "tls_anon", "cleartext");
+
+    private final String nodeId;
+    private final List<String> binds;
+    private final List<String> seeds;
+    private final Secret secret;
+    private final String cert;
+    private final Duration monitorTimeout;
+    private final Duration connectInterval;
+    private final List<String> framingFormat;
+    private final List<String> authOffer;
+    private final List<String> authAccept;
+    private final boolean secure;
+    private final boolean global;
+    private final Map<String, InitFunction> functions;
+    private final List<Codec> codecs;
+    private final List<AuthMethod> authMethods;
+    private final String transport;
+    private final int maxFrameLength;
+    private final int workerThreads;
+    private final int ioThreads;
+
+    private NodeConfig(Builder b) {
+        this.nodeId = b.nodeId;
+        this.binds = List.copyOf(b.binds);
+        this.seeds = List.copyOf(b.seeds);
+        this.secret = b.secret;
+        this.cert = b.cert;
+        this.monitorTimeout = b.monitorTimeout;
+        this.connectInterval = b.connectInterval;
+        this.framingFormat = b.framingFormat == null ? null : List.copyOf(b.framingFormat);
+        this.authOffer = List.copyOf(b.authOffer);
+        this.authAccept = List.copyOf(b.authAccept);
+        this.secure = b.secure;
+        this.global = b.global;
+        this.functions = Map.copyOf(b.functions);
+        this.codecs = b.codecs == null ? null : List.copyOf(b.codecs);
+        this.authMethods = b.authMethods == null ? null : List.copyOf(b.authMethods);
+        this.transport = b.transport;
+        this.maxFrameLength = b.maxFrameLength;
+        this.workerThreads = b.workerThreads;
+        this.ioThreads = b.ioThreads;
+    }
+
+    /** A builder with AEMP's defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration, to derive a variant. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.nodeId = nodeId;
+        b.binds = new ArrayList<>(binds);
+        b.seeds = new ArrayList<>(seeds);
+        b.secret = secret;
+        b.cert = cert;
+        b.monitorTimeout = monitorTimeout;
+        b.connectInterval = connectInterval;
+        b.framingFormat = framingFormat;
+        b.authOffer = authOffer;
+        b.authAccept = authAccept;
+        b.secure = secure;
+        b.global = global;
+        b.functions = new LinkedHashMap<>(functions);
+        b.codecs = codecs;
+        b.authMethods = authMethods;
+        b.transport = transport;
+        b.maxFrameLength = maxFrameLength;
+        b.workerThreads = workerThreads;
+        b.ioThreads = ioThreads;
+        return b;
+    }
+
+    /** The configured node id, before {@code %n}, {@code %u} and trailing-{@code /} expansion. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public List<String> binds() {
+        return binds;
+    }
+
+    public List<String> seeds() {
+        return seeds;
+    }
+
+    public Optional<Secret> secret() {
+        return Optional.ofNullable(secret);
+    }
+
+    /** The PEM text of the node's key and certificates; its presence turns TLS on. */
+    public Optional<String> cert() {
+        return Optional.ofNullable(cert);
+    }
+
+    public Duration monitorTimeout() {
+        return monitorTimeout;
+    }
+
+    public Duration connectInterval() {
+        return connectInterval;
+    }
+
+    /** The framings to offer, in order; empty means "every codec on the class path, by preference". */
+    public Optional<List<String>> framingFormat() {
+        return Optional.ofNullable(framingFormat);
+    }
+
+    public List<String> authOffer() {
+        return authOffer;
+    }
+
+    public List<String> authAccept() {
+        return authAccept;
+    }
+
+    public boolean secure() {
+        return secure;
+    }
+
+    public boolean global() {
+        return global;
+    }
+
+    public Map<String, InitFunction> functions() {
+        return functions;
+    }
+
+    /** Codecs given explicitly, bypassing discovery; empty means "discover". */
+    public Optional<List<Codec>> codecs() {
+        return Optional.ofNullable(codecs);
+    }
+
+    /** Auth methods given explicitly, bypassing discovery; empty means "discover". */
+    public Optional<List<AuthMethod>> authMethods() {
+        return Optional.ofNullable(authMethods);
+    }
+
+    /** The transport to use by name; empty means "the best available". */
+    public Optional<String> transport() {
+        return Optional.ofNullable(transport);
+    }
+
+    public int maxFrameLength() {
+        return maxFrameLength;
+    }
+
+    public int workerThreads() {
+        return workerThreads;
+    }
+
+    public int ioThreads() {
+        return ioThreads;
+    }
+
+    @Override
+    public String toString() {
+        return "NodeConfig[nodeId=" + nodeId + ", binds=" + binds + ", seeds=" + seeds
+                + ", secret=" + (secret == null ? "none" : "set") + ", cert=" + (cert == null ? "none" : "set")
+                + ", framingFormat=" + framingFormat + ", secure=" + secure + ", global=" + global + "]";
+    }
+
+    /** Builds a {@link NodeConfig}. Each method checks its argument at once. Not thread-safe. */
+    public static final class Builder {
+        private String nodeId = "anon/";
+        private List<String> binds = new ArrayList<>(List.of("*"));
+        private List<String> seeds = new ArrayList<>();
+        private Secret secret;
+        private String cert;
+        private Duration monitorTimeout = Duration.ofSeconds(30);
+        private Duration connectInterval = Duration.ofSeconds(2);
+        private List<String> framingFormat;
+        private List<String> authOffer = DEFAULT_AUTH_OFFER;
+        private List<String> authAccept = DEFAULT_AUTH_ACCEPT;
+        private boolean secure;
+        private boolean global;
+        private Map<String, InitFunction> functions = new LinkedHashMap<>();
+        private List<Codec> codecs;
+        private List<AuthMethod> authMethods;
+        private String transport;
+        private int maxFrameLength = 64 << 20;
+        private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private int ioThreads = 1;
+
+        private Builder() {
+        }
+
+        /**
+         * The node id (default {@code anon/}). {@code %n} becomes the host name; {@code %u} and a
+         * trailing {@code /} become a random 10-character string, as in AEMP 2.02.
+         */
+        public Builder nodeId(String nodeId) {
+            requireNonNull(nodeId, "nodeId");
+            if (nodeId.isEmpty() || nodeId.equals("0")) {
+                throw new IllegalArgumentException("nodeId must not be empty or 0: '" + nodeId + "'");
+            }
+            this.nodeId = nodeId;
+            return this;
+        }
+
+        /**
+         * Listen addresses (default {@code *}): {@code host:port}, {@code host}, {@code port},
+         * {@code *} (every non-loopback address) and {@code *} as port (dynamic). An empty list
+         * means no listener.
+         */
+        public Builder binds(List<String> binds) {
+            this.binds = checkedList(binds, "binds");
+            return this;
+        }
+
+        public Builder binds(String... binds) {
+            return binds(List.of(binds));
+        }
+
+        /** Seed addresses, {@code host:port} (default none). */
+        public Builder seeds(List<String> seeds) {
+            this.seeds = checkedList(seeds, "seeds");
+            return this;
+        }
+
+        public Builder seeds(String... seeds) {
+            return seeds(List.of(seeds));
+        }
+
+        /** The shared secret (default none); see {@link Secret#of}. */
+        public Builder secret(String secret) {
+            this.secret = secret == null ? null : Secret.of(secret);
+            return this;
+        }
+
+        /** PEM text holding the private key and certificates (default none). It turns TLS on. */
+        public Builder cert(String pem) {
+            if (pem != null && pem.isBlank()) {
+                throw new IllegalArgumentException("cert must not be blank");
+            }
+            this.cert = pem;
+            return this;
+        }
+
+        /** Handshake read timeout and reconnect back-off cap (default 30 s). */
+        public Builder monitorTimeout(Duration timeout) {
+            this.monitorTimeout = positive(timeout, "monitorTimeout");
+            return this;
+        }
+
+        /** Pause between addresses of one node, and the connect deadline (default 2 s). */
+        public Builder connectInterval(Duration interval) {
+            this.connectInterval = positive(interval, "connectInterval");
+            return this;
+        }
+
+        /** Framings to offer, in order of preference (default: every codec found, by preference). */
+        public Builder framingFormat(List<String> framings) {
+            this.framingFormat = framings == null ? null : checkedList(framings, "framingFormat");
+            return this;
+        }
+
+        /** Auth methods this node may send (default {@code tls_sha3_512, hmac_sha3_512}). */
+        public Builder authOffer(List<String> methods) {
+            this.authOffer = checkedList(methods, "authOffer");
+            return this;
+        }
+
+        /** Auth methods announced and accepted (default {@code tls_sha3_512, hmac_sha3_512, tls_anon, cleartext}). */
+        public Builder authAccept(List<String> methods) {
+            this.authAccept = checkedList(methods, "authAccept");
+            return this;
+        }
+
+        /** Refuse remote function calls except spawns of registered functions (default false). */
+        public Builder secure(boolean secure) {
+            this.secure = secure;
+            return this;
+        }
+
+        /** Run the global service: hold the network's database and act as a seed (default false). */
+        public Builder global(boolean global) {
+            this.global = global;
+            return this;
+        }
+
+        /** Allows remote nodes to spawn or call {@code function} by {@code name} (e.g. {@code My::Pkg::init}). */
+        public Builder function(String name, InitFunction function) {
+            requireNonNull(name, "name");
+            requireNonNull(function, "function");
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("function name must not be empty");
+            }
+            functions.put(name, function);
+            return this;
+        }
+
+        /** Uses these codecs instead of discovering them (tests, dependency injection). */
+        public Builder codecs(List<Codec> codecs) {
+            this.codecs = codecs == null ? null : List.copyOf(codecs);
+            return this;
+        }
+
+        /** Uses these auth methods instead of discovering them. */
+        public Builder authMethods(List<AuthMethod> methods) {
+            this.authMethods = methods == null ? null : List.copyOf(methods);
+            return this;
+        }
+
+        /** Uses the transport of this name ({@code epoll}, {@code nio}) instead of the best available. */
+        public Builder transport(String name) {
+            this.transport = name;
+            return this;
+        }
+
+        /** The largest message a decoder accepts, in bytes (default 64 MiB). */
+        public Builder maxFrameLength(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxFrameLength must be >= 1024: " + bytes);
+            }
+            this.maxFrameLength = bytes;
+            return this;
+        }
+
+        /** Threads that run callbacks (default: the number of cores, at least 2). */
+        public Builder workerThreads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("workerThreads must be >= 1: " + n);
+            }
+            this.workerThreads = n;
+            return this;
+        }
+
+        /** Event-loop threads for socket I/O (default 1). */
+        public Builder ioThreads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("ioThreads must be >= 1: " + n);
+            }
+            this.ioThreads = n;
+            return this;
+        }
+
+        public NodeConfig build() {
+            return new NodeConfig(this);
+        }
+
+        private static List<String> checkedList(List<String> list, String name) {
+            requireNonNull(list, name);
+            for (String s : list) {
+                if (s == null) {
+                    throw new IllegalArgumentException(name + " must not contain null: " + list);
+                }
+            }
+            return new ArrayList<>(list);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be > 0: " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package org.aemp.internal.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.aemp.Context;
+import org.aemp.KillReason;
+import org.aemp.Node;
+import org.aemp.PortId;
+import org.aemp.Receiver;
+
+/**
+ * One local port: its receivers, its mailbox and its monitors.
+ *
+ * <p>The mailbox is many-producer, single-consumer: any thread may {@link #deliver} or
+ * {@link #kill}, and at most one worker drains it at a time ({@code scheduled} is the token), so
+ * the port's callbacks never overlap and entries from one producer are handled in the order they
+ * were added. A kill is an entry like a message, so "send, then kill" from one sender keeps its
+ * order, as Erlang keeps the order of messages and exit signals between two processes. A kill
+ * issued by the port's own running callback takes effect as soon as that callback returns.
+ *
+ * <p>Thread-safe. The fields marked "worker" are confined to the thread draining the mailbox.
+ */
+final class LocalPort implements Runnable, Context {
+    /** How many entries one turn handles before the worker is given back to the pool, for fairness. */
+    private static final int BATCH = 256;
+
+    final PortId id;
+    private final Kernel kernel;
+    private final ConcurrentLinkedQueue<Object> mailbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Map<String, Receiver> tags = new ConcurrentHashMap<>(4);
+    private volatile Receiver defaultReceiver;
+
+    private List<MonitorAction.Entry> monitors = new ArrayList<>(2); // guarded by this; null once dead
+    private volatile boolean dead;
+
+    private Thread runner; // worker: the thread draining the mailbox now
+    private String sourceNode = ""; // worker
+    private KillReason selfKill; // worker: a kill issued by the running callback
+
+    LocalPort(Kernel kernel, PortId id, Receiver defaultReceiver) {
+        this.kernel = kernel;
+        this.id = id;
+        this.defaultReceiver = defaultReceiver;
+    }
+
+    // ---- producers (any thread) ----
+
+    /** Queues a message from {@code source}. Dropped silently if the port is dead, as in AEMP. */
+    void deliver(String source, List<Object> message) {
+        if (!dead) {
+            enqueue(new Delivery(source, message));
+        }
+    }
+
+    /** Kills the port: after the running callback if called from it, else in mailbox order. */
+    void kill(KillReason reason) {
+        if (runner == Thread.currentThread()) {
+            if (selfKill == null) {
+                selfKill = reason;
+            }
+        } else if (!dead) {
+            enqueue(new Kill(reason));
+        }
+    }
+
+    /** Queues a block to run in this port's context; if the port dies first, it is told instead. */
+    void execute(PortTask task) {
+        if (dead) {
+            task.dropped();
+        } else {
+            enqueue(task);
+        }
+    }
+
+    private void enqueue(Object entry) {
+        mailbox.offer(entry);
+        if (scheduled.compareAndSet(false, true)) {
+            kernel.execute(this);
+        }
+    }
+
+    void setDefault(Receiver receiver) {
+        defaultReceiver = receiver;
+    }
+
+    void putTag(String tag, Receiver receiver) {
+        tags.put(tag, receiver);
+    }
+
+    void removeTag(String tag, Receiver receiver) {
+        tags.remove(tag, receiver);
+    }
+
+    boolean hasReceivers() {
+        return defaultReceiver != null || !tags.isEmpty();
+    }
+
+    /** Adds a monitor; false if the port is already dead (the caller reports {@code no_such_port}). */
+    synchronized boolean addMonitor(MonitorAction.Entry entry) {
+        if (monitors == null) {
+            return false;
+        }
+        monitors.add(entry);
+        return true;
+    }
+
+    synchronized void removeMonitor(MonitorAction.Entry entry) {
+        if (monitors != null) {
+            monitors.remove(entry);
+        }
+    }
+
+    /** Removes the watch of remote {@code node} (its {@code mon0}). */
+    synchronized void removeRemoteWatch(String node) {
+        if (monitors != null) {
+            monitors.removeIf(e -> e.action instanceof MonitorAction.RemoteWatch w && w.node().equals(node));
+        }
+    }
+
+    /** Adds the watch of remote {@code node} once, however many {@code mon1} it sends. */
+    synchronized boolean addRemoteWatch(String node) {
+        if (monitors == null) {
+            return false;
+        }
+        for (MonitorAction.Entry e : monitors) {
+            if (e.action instanceof MonitorAction.RemoteWatch w && w.node().equals(node)) {
+                return true;
+            }
+        }
+        monitors.add(new MonitorAction.Entry(new MonitorAction.RemoteWatch(node)));
+        return true;
+    }
+
+    boolean isDead() {
+        return dead;
+    }
+
+    // ---- the consumer (one worker at a time) ----
+
+    @Override
+    public void run() {
+        runner = Thread.currentThread();
+        try {
+            for (int i = 0; i < BATCH && !dead; i++) {
+                Object entry = mailbox.poll();
+                if (entry == null) {
+                    break;
+                }
+                handle(entry);
+                if (selfKill != null) {
+                    KillReason reason = selfKill;
+                    selfKill = null;
+                    die(reason, null);
+                }
+            }
+        } finally {
+            runner = null;
+            scheduled.set(false);
+            if (!mailbox.isEmpty() && !dead && scheduled.compareAndSet(false, true)) {
+                kernel.execute(this);
+            }
+        }
+    }
+
+    private void handle(Object entry) {
+        if (entry instanceof Delivery d) {
+            sourceNode = d.source;
+            try {
+                dispatch(d.message);
+            } catch (Throwable t) {
+                failed(t);
+            }
+        } else if (entry instanceof Kill k) {
+            die(k.reason, null);
+        } else {
+            sourceNode = kernel.nodeId();
+            try {
+                ((PortTask) entry).run(this);
+            } catch (Throwable t) {
+                failed(t);
+            }
+        }
+    }
+
+    private void dispatch(List<Object> message) throws Exception {
+        if (!tags.isEmpty() && !message.isEmpty()) {
+            String tag = Messages.tagOf(message.get(0));
+            Receiver tagged = tag == null ? null : tags.get(tag);
+            if (tagged != null) {
+                tagged.receive(this, message.subList(1, message.size()));
+                return;
+            }
+        }
+        Receiver receiver = defaultReceiver;
+        if (receiver == null) {
+            selfKill = null;
+            die(KillReason.of(KillReason.UNHANDLED_MESSAGE,
+                    "no callback found for message '" + Messages.describeTag(message) + "'"), null);
+            return;
+        }
+        receiver.receive(this, message);
+    }
+
+    private void failed(Throwable t) {
+        kernel.callbackFailed(id, t);
+        selfKill = null;
+        die(KillReason.die(Messages.dieText(t)), t);
+        if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
+            throw (VirtualMachineError) t;
+        }
+    }
+
+    /** The port's death: runs once, on the port's worker. */
+    private void die(KillReason reason, Throwable cause) {
+        List<MonitorAction.Entry> fired;
+        synchronized (this) {
+            if (monitors == null) {
+                return;
+            }
+            fired = monitors;
+            monitors = null;
+            dead = true;
+        }
+        for (Object entry; (entry = mailbox.poll()) != null; ) {
+            if (entry instanceof PortTask task) {
+                task.dropped();
+            }
+        }
+        kernel.portDied(this, reason, fired, cause);
+    }
+
+    // ---- Context ----
+
+    @Override
+    public PortId self() {
+        return id;
+    }
+
+    @Override
+    public Node node() {
+        return kernel.node();
+    }
+
+    @Override
+    public String sourceNode() {
+        return sourceNode;
+    }
+
+    @Override
+    public Runnable psub(Runnable block) {
+        return () -> execute(port -> block.run());
+    }
+
+    @Override
+    public String toString() {
+        return "port " + id;
+    }
+
+    /** A message in the mailbox. */
+    private record Delivery(String source, List<Object> message) {
+    }
+
+    /** A kill in the mailbox. */
+    private record Kill(KillReason reason) {
+    }
+}

@@ -1,0 +1,169 @@
+package org.aemp.internal.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.aemp.KillReason;
+import org.aemp.PortId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the requests that arrive at this node's node port ({@code ["", tag, args...]}), as AEMP
+ * 2.02's kernel does: {@code mon1 mon0 kil0 kil1 snd can time eval devnull}, spawn, the {@code g_*}
+ * requests of the global service, and calls of registered functions. Errors are logged here and
+ * never answered, as in AEMP.
+ *
+ * <p>Thread-safe; runs on the network's event loop or the local sender's thread, so it never blocks
+ * and never runs user code itself (functions and init functions go to the workers).
+ */
+public final class NodePortHandler {
+    private static final Logger log = LoggerFactory.getLogger(NodePortHandler.class);
+    private static final Set<String> BUILT_IN =
+            Set.of("", "mon0", "mon1", "kil0", "kil1", "snd", "can", "time", "eval", "devnull", Kernel.SPAWN);
+    /** The one {@code eval} text a Java node answers, so that Perl's {@code aemp trace} can walk it. */
+    static final String UP_NODES_EVAL = "AnyEvent::MP::Kernel::up_nodes";
+
+    private final Kernel kernel;
+    private final boolean secure;
+    private volatile GlobalRequests global = GlobalRequests.IGNORE;
+
+    NodePortHandler(Kernel kernel, boolean secure) {
+        this.kernel = kernel;
+        this.secure = secure;
+    }
+
+    /** Handles the {@code g_*} requests from now on (the global service). */
+    public void attach(GlobalRequests global) {
+        this.global = global;
+    }
+
+    /** Handles one node-port request from {@code source}: {@code [tag, args...]}. Never throws. */
+    void handle(String source, List<Object> request) {
+        if (request.isEmpty()) {
+            return; // keepalive
+        }
+        Object first = request.get(0);
+        String tag = Messages.tagOf(first);
+        List<Object> args = request.subList(1, request.size());
+        try {
+            if (tag == null) {
+                throw new IllegalArgumentException("request tag must be a string, got " + first);
+            }
+            dispatch(source, tag, args);
+        } catch (RuntimeException e) {
+            log.warn("node-port request '{}' from {} failed: {}", first, source, e.getMessage());
+        }
+    }
+
+    private void dispatch(String source, String tag, List<Object> args) {
+        switch (tag) {
+            case "", "devnull" -> { }
+            case "mon1" -> {
+                String port = text(args, 0, "port name");
+                if (!kernel.watchedBy(source, port)) {
+                    kernel.send(PortId.nodePort(source), Messages.concat(List.of("kil0", port),
+                            KillReason.noSuchPort(new PortId(kernel.nodeId(), port)).values()));
+                }
+            }
+            case "mon0" -> kernel.unwatchedBy(source, text(args, 0, "port name"));
+            case "kil0" -> kernel.remoteKilled(source, text(args, 0, "port name"),
+                    KillReason.of(args.subList(1, args.size())));
+            case "kil1" -> {
+                String port = text(args, 0, "port name");
+                if (port.isEmpty()) {
+                    throw new IllegalArgumentException("kil1 cannot kill the node port");
+                }
+                kernel.kill(new PortId(kernel.nodeId(), port), KillReason.of(args.subList(1, args.size())));
+            }
+            case "snd" -> kernel.send(PortId.parse(text(args, 0, "port id")), args.subList(1, args.size()));
+            case "can" -> reply(args.subList(1, args.size()), knows(text(args, 0, "tag")));
+            case "time" -> reply(args, System.currentTimeMillis() / 1000.0);
+            case "eval" -> eval(source, args);
+            case Kernel.SPAWN -> kernel.spawnHere(source, text(args, 0, "port name"),
+                    text(args, 1, "init function"), args.subList(2, args.size()));
+            default -> {
+                if (tag.startsWith("g_")) {
+                    global.handle(source, tag, args);
+                } else {
+                    call(source, tag, args);
+                }
+            }
+        }
+    }
+
+    private boolean knows(String tag) {
+        return BUILT_IN.contains(tag) || tag.startsWith("g_") || kernel.functions().contains(tag);
+    }
+
+    private void eval(String source, List<Object> args) {
+        if (secure) {
+            log.warn("eval request from {} refused: remote execution not allowed (secure mode)", source);
+            return;
+        }
+        String code = text(args, 0, "code");
+        if (args.size() < 2) {
+            log.warn("eval request from {} ignored: a Java node cannot run Perl code", source);
+            return;
+        }
+        if (code.trim().equals(UP_NODES_EVAL)) {
+            List<Object> results = new ArrayList<>();
+            results.add("");
+            results.addAll(kernel.remote().upNodes());
+            reply(args.subList(1, args.size()), results.toArray());
+        } else {
+            reply(args.subList(1, args.size()), "eval not supported: " + kernel.nodeId() + " is a Java node");
+        }
+    }
+
+    private void call(String source, String function, List<Object> args) {
+        if (secure) {
+            log.warn("call of '{}' from {} refused: remote execution not allowed (secure mode)", function, source);
+            return;
+        }
+        var f = kernel.functions().find(function);
+        if (f.isEmpty()) {
+            log.warn("unknown node-port request '{}' from {}: not a built-in request or a registered function",
+                    function, source);
+            return;
+        }
+        PortId self = PortId.nodePort(kernel.nodeId());
+        kernel.execute(() -> {
+            try {
+                f.get().run(new FunctionContext(kernel, self, source), args);
+            } catch (Exception | Error e) {
+                log.warn("function '{}' called by {} threw", function, source, e);
+            }
+        });
+    }
+
+    /** Sends {@code results} to a reply spec: a port id followed by elements to put in front. */
+    private void reply(List<Object> spec, Object... results) {
+        PortId to = PortId.parse(text(spec, 0, "reply port"));
+        kernel.send(to, Messages.concat(spec.subList(1, spec.size()), Messages.wrap(results)));
+    }
+
+    private static String text(List<Object> args, int i, String what) {
+        if (args.size() <= i || args.get(i) == null) {
+            throw new IllegalArgumentException(what + " missing");
+        }
+        Object v = args.get(i);
+        if (v instanceof String s) {
+            return s;
+        }
+        if (v instanceof Number || v instanceof Boolean) {
+            return v.toString();
+        }
+        throw new IllegalArgumentException(what + " must be a string, got " + v.getClass().getSimpleName());
+    }
+
+    /** Handles the {@code g_*} requests of the global service. */
+    @FunctionalInterface
+    public interface GlobalRequests {
+        void handle(String source, String tag, List<Object> args);
+
+        /** Used until a global service is attached: logs and drops. */
+        GlobalRequests IGNORE = (source, tag, args) ->
+                log.debug("global request {} from {} ignored: no global service on this node", tag, source);
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * The service provider interfaces: everything the AEMP greeting negotiates by name is a plug-in
+ * found with {@link java.util.ServiceLoader}. A {@link org.aemp.spi.Codec} is a framing
+ * ({@code json}, {@code cbor}, {@code kryo}); an {@link org.aemp.spi.AuthMethod} an auth method
+ * ({@code hmac_sha3_512}, {@code cleartext}, {@code tls_sha3_512}, {@code tls_anon}); a
+ * {@link org.aemp.spi.TlsProvider} the {@code tls=1.0} stream upgrade; a
+ * {@link org.aemp.spi.Transport} the sockets underneath. Adding one is adding a jar with a
+ * {@code META-INF/services} file named after the interface.
+ */
+package org.aemp.spi;
