@@ -30,6 +30,15 @@ public interface Codec {
         return 0;
     }
 
+    /**
+     * True if this codec can carry values of {@code type} beyond the plain AEMP values (null,
+     * String, Boolean, Number, byte[], List, Map): for example classes registered with Kryo. A node
+     * accepts such a value in a remote send only if a codec claims it.
+     */
+    default boolean canEncode(Class<?> type) {
+        return false;
+    }
+
     /** A new encoder for one connection. */
     FrameEncoder newEncoder();
 
