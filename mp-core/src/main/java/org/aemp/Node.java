@@ -4,16 +4,27 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.aemp.internal.Providers;
 import org.aemp.internal.kernel.Ids;
 import org.aemp.internal.kernel.Kernel;
 import org.aemp.internal.kernel.Messages;
 import org.aemp.internal.kernel.PortNames;
+import org.aemp.internal.net.Network;
+import org.aemp.spi.AuthMethod;
 import org.aemp.spi.Codec;
+import org.aemp.spi.Secret;
+import org.aemp.spi.TlsContext;
+import org.aemp.spi.TlsProvider;
+import org.aemp.spi.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,18 +54,60 @@ import org.slf4j.LoggerFactory;
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
 
+    /** The {@code provider=} greeting extension this implementation sends. */
+    public static final String PROVIDER = "aemp-java-0.1.0";
+
     private final String id;
     private final NodeConfig config;
     private final Kernel kernel;
+    private final Network network;
     private final List<Codec> codecs;
+    private final AtomicReference<TlsContext> tls = new AtomicReference<>();
+    private final TlsProvider tlsProvider;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Node(NodeConfig config, String id, boolean bareCounters, String runiq, List<Codec> codecs) {
+    private Node(NodeConfig config, String id, boolean bareCounters, String runiq, List<Codec> codecs)
+            throws IOException {
         this.config = config;
         this.id = id;
         this.codecs = codecs;
         this.kernel = new Kernel(this, id, new PortNames(runiq, bareCounters), config.workerThreads(), config.secure());
         config.functions().forEach(kernel.functions()::register);
+        kernel.allowTypes(type -> codecs.stream().anyMatch(c -> c.canEncode(type)));
+
+        ClassLoader loader = Node.class.getClassLoader();
+        Map<String, AuthMethod> methods = Providers.authMethods(
+                config.authMethods().orElseGet(() -> Providers.load(AuthMethod.class, loader)));
+        this.tlsProvider = config.cert().isPresent() ? Providers.tls(Providers.load(TlsProvider.class, loader)) : null;
+        if (tlsProvider != null) {
+            tls.set(newTlsContext(config.cert().get()));
+        }
+        Secret secret = config.secret().orElse(null);
+        List<String> accept = new ArrayList<>();
+        for (String name : config.authAccept()) {
+            AuthMethod m = methods.get(name);
+            if (m != null && !(m.requiresSecret() && secret == null) && !(m.requiresTls() && tlsProvider == null)) {
+                accept.add(name);
+            }
+        }
+        Transport transport = Providers.transport(Providers.load(Transport.class, loader),
+                config.transport().orElse(null));
+        this.network = new Network(kernel, transport, config.ioThreads(), codecs, accept, config.authOffer(),
+                methods, secret, tls::get, config.monitorTimeout(), config.connectInterval(),
+                config.maxFrameLength(), PROVIDER);
+        kernel.attach(network);
+        if (accept.isEmpty() && (!config.binds().isEmpty() || !config.seeds().isEmpty())) {
+            log.warn("node {} can authenticate no link: configure a secret (with mp-auth on the class path)"
+                    + " or a cert (with mp-tls)", id);
+        }
+    }
+
+    private TlsContext newTlsContext(String pem) {
+        try {
+            return tlsProvider.newContext(pem);
+        } catch (GeneralSecurityException e) {
+            throw new AempException("the certificate (cert) cannot be used: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -73,6 +126,12 @@ public final class Node implements AutoCloseable {
                 config.codecs().orElseGet(() -> Providers.load(Codec.class, Node.class.getClassLoader())),
                 config.framingFormat().orElse(null));
         Node node = new Node(config, id, Ids.hasRandomPart(config.nodeId()), runiq, codecs);
+        try {
+            node.network.listen(config.binds());
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
         log.info("node {} started (framings {})", id, codecs.stream().map(Codec::name).toList());
         return node;
     }
@@ -286,6 +345,85 @@ public final class Node implements AutoCloseable {
         return kernel.after(requireNonNull(delay, "delay"), () -> kernel.send(to, m));
     }
 
+    // ---- network ----
+
+    /**
+     * The addresses this node listens on ({@code host:port}, the ports the OS picked filled in):
+     * what it publishes so that others can connect.
+     */
+    public List<String> listenAddresses() {
+        return network.boundAddresses();
+    }
+
+    /**
+     * Connects to whatever node listens at {@code address} ({@code host:port}), as a node does with
+     * its seeds. Completes with that node's id once the link is up.
+     */
+    public CompletableFuture<String> connect(String address) {
+        return network.dial(requireNonNull(address, "address"));
+    }
+
+    /**
+     * Tells this node where {@code node} listens, so that sending to it connects there on demand.
+     * (In a network with seeds, addresses are found through the global service instead.)
+     */
+    public void addAddresses(String node, List<String> addresses) {
+        network.addAddresses(requireNonNull(node, "node"), List.copyOf(addresses));
+    }
+
+    /** AEMP {@code up_nodes}: the ids of the nodes with an established link (this one not included). */
+    public List<String> upNodes() {
+        return network.upNodes();
+    }
+
+    /**
+     * AEMP {@code node_is_up}: true if {@code node} is this node or has an established link, false
+     * if it is known (connecting, or its addresses are known) but not connected, empty if unknown.
+     */
+    public Optional<Boolean> nodeIsUp(String node) {
+        if (node.equals(id) || network.isUp(node)) {
+            return Optional.of(true);
+        }
+        return network.isKnown(node) ? Optional.of(false) : Optional.empty();
+    }
+
+    /**
+     * AEMP {@code mon_nodes}: calls {@code listener} with {@code (node, true, normal)} whenever a link
+     * comes up and {@code (node, false, transport_error reason)} whenever one goes down. Calls run
+     * on a worker thread one at a time in the order of the events, so an up is always followed by
+     * its down. Listeners should not block.
+     *
+     * @return a guard that removes the listener
+     */
+    public Guard monitorNodes(NodeListener listener) {
+        return network.monitorNodes(requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Re-reads the node's certificate: links made from now on use {@code pem}; links already up
+     * stay as they are.
+     *
+     * @throws IllegalStateException if the node was started without a certificate
+     * @throws AempException if {@code pem} cannot be used
+     */
+    public void reloadCertificate(String pem) {
+        if (tlsProvider == null) {
+            throw new IllegalStateException("node " + id + " was started without a certificate (cert)");
+        }
+        tls.set(newTlsContext(requireNonNull(pem, "pem")));
+        log.info("node {}: certificate reloaded", id);
+    }
+
+    /** Not API: the node's implementation, for this library's own modules and tests. */
+    public Network network() {
+        return network;
+    }
+
+    /** Not API: the node's kernel, for this library's own modules and tests. */
+    public Kernel kernel() {
+        return kernel;
+    }
+
     /**
      * Allows remote nodes (and local spawns) to run {@code function} under {@code name}, e.g.
      * {@code My::Pkg::init}. Only registered functions ever run.
@@ -309,6 +447,10 @@ public final class Node implements AutoCloseable {
             return;
         }
         kernel.killAll();
+        kernel.awaitQuiet(Duration.ofSeconds(5));
+        if (network != null) {
+            network.close();
+        }
         kernel.stop(Duration.ofSeconds(5));
         log.info("node {} stopped", id);
     }

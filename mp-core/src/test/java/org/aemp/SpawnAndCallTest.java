@@ -87,7 +87,8 @@ class SpawnAndCallTest {
         PortId reply = replyPort.next();
         Probe<KillReason> down = new Probe<>();
         node.monitor(reply, down::put);
-        assertThat(down.next().type()).isEqualTo("no_such_port");
+        // killed normally, either just now (the monitor sees it) or before the monitor was set
+        assertThat(down.next().type()).isIn("", "no_such_port");
     }
 
     @Test

@@ -23,6 +23,19 @@ public final class TestNodes implements AfterEachCallback {
         return start(id, b -> b);
     }
 
+    /**
+     * A node with this id listening on a free loopback port, with a shared test secret and the
+     * test auth method (mp-core's tests have no mp-auth).
+     */
+    public Node listening(String id) {
+        return listening(id, b -> b);
+    }
+
+    public Node listening(String id, UnaryOperator<NodeConfig.Builder> customize) {
+        return start(id, b -> customize.apply(b.binds(List.of("127.0.0.1:0")).secret("test-secret")
+                .authOffer(List.of(TestAuth.NAME)).authAccept(List.of(TestAuth.NAME))));
+    }
+
     /** A node with this id, no listener by default, and the test's changes to the configuration. */
     public synchronized Node start(String id, UnaryOperator<NodeConfig.Builder> customize) {
         NodeConfig config = customize.apply(NodeConfig.builder().nodeId(id).binds(List.of())).build();

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.aemp.AempException;
 import org.aemp.DownHandler;
 import org.aemp.Guard;
@@ -51,6 +52,7 @@ public final class Kernel {
     private final Functions functions = new Functions();
     private final NodePortHandler nodePort;
     private volatile Remote remote = Remote.NONE;
+    private volatile Predicate<Class<?>> extraTypes = type -> false;
     private volatile boolean closing;
 
     /**
@@ -123,6 +125,11 @@ public final class Kernel {
         this.remote = remote;
     }
 
+    /** Value types beyond the plain ones that some codec can carry (see {@code Codec.canEncode}). */
+    public void allowTypes(Predicate<Class<?>> extraTypes) {
+        this.extraTypes = extraTypes;
+    }
+
     public Remote remote() {
         return remote;
     }
@@ -180,7 +187,7 @@ public final class Kernel {
         if (to.node().equals(id)) {
             deliverLocal(id, to.name(), message);
         } else {
-            Messages.checkPlain(message);
+            Messages.checkPlain(message, extraTypes);
             sendRemote(to.node(), to.name(), message);
         }
     }
@@ -501,11 +508,16 @@ public final class Kernel {
         }
     }
 
+    /** Waits up to {@code grace} until no callback runs and no mailbox holds work. */
+    public void awaitQuiet(Duration grace) {
+        ((ForkJoinPool) workers).awaitQuiescence(grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Stops the timer and the workers, waiting up to {@code grace} for running callbacks. */
     public void stop(Duration grace) {
         closing = true;
         timer.shutdownNow();
-        ((ForkJoinPool) workers).awaitQuiescence(grace.toMillis(), TimeUnit.MILLISECONDS);
+        awaitQuiet(grace);
         workers.shutdown();
         try {
             if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {

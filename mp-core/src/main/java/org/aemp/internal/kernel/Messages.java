@@ -5,6 +5,7 @@ import java.util.AbstractList;
 import java.util.List;
 import java.util.Map;
 import java.util.RandomAccess;
+import java.util.function.Predicate;
 
 /** Small helpers for messages as AEMP sees them: lists of plain values. */
 public final class Messages {
@@ -83,14 +84,15 @@ public final class Messages {
     }
 
     /**
-     * Checks that {@code value} is a plain AEMP value that any codec can carry: null, String,
-     * Boolean, a number, byte[], a List of plain values, or a Map with String keys and plain values.
+     * Checks that every element is a plain AEMP value that any codec can carry (null, String,
+     * Boolean, a number, byte[], a List of plain values, a Map with String keys and plain values),
+     * or of a type {@code extra} accepts (such as classes registered with Kryo).
      *
      * @throws IllegalArgumentException naming the offending element and its type
      */
-    public static void checkPlain(List<?> message) {
+    public static void checkPlain(List<?> message, Predicate<Class<?>> extra) {
         for (int i = 0; i < message.size(); i++) {
-            String problem = plainProblem(message.get(i), 0);
+            String problem = plainProblem(message.get(i), 0, extra);
             if (problem != null) {
                 throw new IllegalArgumentException("message element " + i + " " + problem
                         + "; messages hold only null, String, Boolean, Number, byte[], List and Map<String, ?>");
@@ -98,7 +100,7 @@ public final class Messages {
         }
     }
 
-    private static String plainProblem(Object v, int depth) {
+    private static String plainProblem(Object v, int depth, Predicate<Class<?>> extra) {
         if (depth > 512) {
             return "is nested more than 512 levels deep";
         }
@@ -107,7 +109,7 @@ public final class Messages {
         }
         if (v instanceof List<?> list) {
             for (Object o : list) {
-                String p = plainProblem(o, depth + 1);
+                String p = plainProblem(o, depth + 1, extra);
                 if (p != null) {
                     return p;
                 }
@@ -119,14 +121,14 @@ public final class Messages {
                 if (!(e.getKey() instanceof String)) {
                     return "has a map key of type " + typeName(e.getKey()) + " (keys must be strings)";
                 }
-                String p = plainProblem(e.getValue(), depth + 1);
+                String p = plainProblem(e.getValue(), depth + 1, extra);
                 if (p != null) {
                     return p;
                 }
             }
             return null;
         }
-        return "has type " + typeName(v);
+        return extra.test(v.getClass()) ? null : "has type " + typeName(v) + ", which no codec on the class path can carry";
     }
 
     private static String typeName(Object o) {

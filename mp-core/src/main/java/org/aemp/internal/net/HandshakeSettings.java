@@ -1,0 +1,44 @@
+package org.aemp.internal.net;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.aemp.spi.AuthMethod;
+import org.aemp.spi.Codec;
+import org.aemp.spi.Secret;
+import org.aemp.spi.TlsContext;
+
+/**
+ * What a handshake needs to know about its own node. Immutable, shared by every connection.
+ *
+ * @param nodeId this node's id, sent in the greeting
+ * @param codecs the framings this node receives and sends, in order of preference
+ * @param accept the auth methods announced in the greeting and accepted from peers
+ * @param offer the auth methods this node may send
+ * @param methods the auth methods that have a provider, by name
+ * @param secret the shared secret, or null
+ * @param tls the current TLS context (null if this node has no certificate); read per connection,
+ *     so a reloaded certificate is used by new links
+ * @param monitorTimeout read inactivity that fails a handshake
+ * @param maxFrameLength the decoders' frame limit
+ * @param provider the {@code provider=} greeting extension
+ */
+record HandshakeSettings(String nodeId, List<Codec> codecs, List<String> accept, List<String> offer,
+        Map<String, AuthMethod> methods, Secret secret, Supplier<TlsContext> tls, Duration monitorTimeout,
+        int maxFrameLength, String provider) {
+
+    /** The framing names of the greeting, in order. */
+    List<String> framingNames() {
+        return codecs.stream().map(Codec::name).toList();
+    }
+
+    Codec codec(String name) {
+        for (Codec c : codecs) {
+            if (c.name().equals(name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,15 @@
+/**
+ * Not API; may change in any release. The link layer: TCP transports, the AEMP handshake
+ * (greeting, nonce, optional TLS, auth line), established links with their framing, and the
+ * per-node connection state that the kernel sends through.
+ *
+ * <h2>The pipeline of one connection</h2>
+ * <pre>
+ *  socket ─► [tls: SslHandler, only after the nonce lines, if both sides announced tls=1.0]
+ *         ─► [handshake: HandshakeHandler, lines ≤ 4096 bytes until the auth line checks out]
+ *  (after auth the handshake handler removes itself and leaves:)
+ *         ─► [frames: FrameHandler: the codec's FrameDecoder ─► Kernel.deliver]
+ *  Link.write ─► MPSC queue ─► one flush task on the event loop: FrameEncoder ─► socket
+ * </pre>
+ */
+package org.aemp.internal.net;
