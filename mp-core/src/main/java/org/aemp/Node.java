@@ -71,7 +71,10 @@ public final class Node implements AutoCloseable {
         this.config = config;
         this.id = id;
         this.codecs = codecs;
-        this.kernel = new Kernel(this, id, new PortNames(runiq, bareCounters), config.workerThreads(), config.secure());
+        PortNames names = config.localPortPrefix().isPresent()
+                ? new PortNames(runiq, bareCounters ? "" : config.localPortPrefix().get())
+                : new PortNames(runiq, bareCounters);
+        this.kernel = new Kernel(this, id, names, config.workerThreads(), config.secure());
         config.functions().forEach(kernel.functions()::register);
         kernel.allowTypes(type -> codecs.stream().anyMatch(c -> c.canEncode(type)));
 
@@ -120,7 +123,7 @@ public final class Node implements AutoCloseable {
      */
     public static Node start(NodeConfig config) throws IOException {
         requireNonNull(config, "config");
-        String runiq = Ids.runiq();
+        String runiq = config.runiq().orElseGet(Ids::runiq);
         String id = Ids.expandNodeId(config.nodeId(), Ids.hostName(), runiq);
         List<Codec> codecs = Providers.codecs(
                 config.codecs().orElseGet(() -> Providers.load(Codec.class, Node.class.getClassLoader())),

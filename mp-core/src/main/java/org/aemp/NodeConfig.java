@@ -46,6 +46,8 @@ public final class NodeConfig {
     private final int maxFrameLength;
     private final int workerThreads;
     private final int ioThreads;
+    private final String runiq;
+    private final String localPortPrefix;
 
     private NodeConfig(Builder b) {
         this.nodeId = b.nodeId;
@@ -67,6 +69,8 @@ public final class NodeConfig {
         this.maxFrameLength = b.maxFrameLength;
         this.workerThreads = b.workerThreads;
         this.ioThreads = b.ioThreads;
+        this.runiq = b.runiq;
+        this.localPortPrefix = b.localPortPrefix;
     }
 
     /** A builder with AEMP's defaults. */
@@ -96,6 +100,8 @@ public final class NodeConfig {
         b.maxFrameLength = maxFrameLength;
         b.workerThreads = workerThreads;
         b.ioThreads = ioThreads;
+        b.runiq = runiq;
+        b.localPortPrefix = localPortPrefix;
         return b;
     }
 
@@ -181,6 +187,16 @@ public final class NodeConfig {
         return ioThreads;
     }
 
+    /** The fixed RUNIQ, if {@link Builder#reproducibleIds} was used. */
+    public Optional<String> runiq() {
+        return Optional.ofNullable(runiq);
+    }
+
+    /** The fixed local port-name prefix, if {@link Builder#reproducibleIds} was used. */
+    public Optional<String> localPortPrefix() {
+        return Optional.ofNullable(localPortPrefix);
+    }
+
     @Override
     public String toString() {
         return "NodeConfig[nodeId=" + nodeId + ", binds=" + binds + ", seeds=" + seeds
@@ -209,6 +225,8 @@ public final class NodeConfig {
         private int maxFrameLength = 64 << 20;
         private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         private int ioThreads = 1;
+        private String runiq;
+        private String localPortPrefix;
 
         private Builder() {
         }
@@ -360,6 +378,28 @@ public final class NodeConfig {
                 throw new IllegalArgumentException("ioThreads must be >= 1: " + n);
             }
             this.ioThreads = n;
+            return this;
+        }
+
+        /**
+         * Fixes the random parts of ids: the {@code RUNIQ} (10 characters; used for a random node
+         * id and for names of ports this node spawns elsewhere) and the 9-character prefix of local
+         * port names. Only for reproducing a recorded session in tests: ids must differ between
+         * runs, or a stale port id could reach a new port.
+         */
+        public Builder reproducibleIds(String runiq, String localPortPrefix) {
+            requireNonNull(runiq, "runiq");
+            requireNonNull(localPortPrefix, "localPortPrefix");
+            if (!runiq.matches("[0-9A-Za-z]{9}[0-9A-Z]")) {
+                throw new IllegalArgumentException("runiq must be 10 characters of [0-9A-Za-z], the last upper-case"
+                        + " or a digit: '" + runiq + "'");
+            }
+            if (!localPortPrefix.matches("[0-9A-Za-z]{9}")) {
+                throw new IllegalArgumentException("localPortPrefix must be 9 characters of [0-9A-Za-z]: '"
+                        + localPortPrefix + "'");
+            }
+            this.runiq = runiq;
+            this.localPortPrefix = localPortPrefix;
             return this;
         }
 

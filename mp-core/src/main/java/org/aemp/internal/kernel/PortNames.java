@@ -24,8 +24,13 @@ public final class PortNames {
      * @param bareCounters true if the node id holds a random part, so local names drop the prefix
      */
     public PortNames(String runiq, boolean bareCounters) {
+        this(runiq, bareCounters ? "" : Ids.random(9));
+    }
+
+    /** With a fixed local prefix (empty for bare counters). */
+    public PortNames(String runiq, String localPrefix) {
         this.runiq = runiq;
-        this.localPrefix = bareCounters ? "" : Ids.random(9);
+        this.localPrefix = localPrefix;
     }
 
     private synchronized String next() {

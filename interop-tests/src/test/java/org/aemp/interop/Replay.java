@@ -1,0 +1,349 @@
+package org.aemp.interop;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.aemp.Node;
+import org.aemp.codec.json.JsonCodec;
+import org.aemp.spi.FrameDecoder;
+import org.aemp.testing.Transcripts;
+import org.aemp.testing.Transcripts.Chunk;
+import org.aemp.testing.Transcripts.Connection;
+import org.aemp.testing.Transcripts.Direction;
+
+/**
+ * Replays the connector's side of a recorded Perl session into a Java node that plays the
+ * acceptor (the Perl echo node), with the acceptor's recorded greeting and nonce lines, and
+ * collects what the Java node answers.
+ *
+ * <p>The connector's bytes are fed in pieces of any size, but a piece is only sent once the Java
+ * node has produced as many answers as the Perl node had sent before the connector sent those
+ * bytes: the recording's interleaving of the two directions is its causal order (a client sends
+ * {@code mon1} for a port only after learning its name).
+ */
+final class Replay implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final Pattern DIE_AT = Pattern.compile("(?s)(.*) at \\S+ line \\d+\\.$");
+
+    private final Connection recorded;
+    private final Node node;
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
+    private final Set<String> timeReplies = new HashSet<>();
+    private final Set<String> evalReplies = new HashSet<>();
+    private final List<String> expected = new ArrayList<>();
+    private final byte[] clientStream;
+    private final int[] requiredBefore; // per byte of the client stream: answers needed before sending it
+    private final Collector collector = new Collector();
+    private Channel client;
+    private Channel server;
+
+    Replay(Connection recorded, Node node) {
+        this.recorded = recorded;
+        this.node = node;
+        this.clientStream = recorded.stream(Direction.TO_ACCEPTOR);
+        findReplyPorts();
+        this.requiredBefore = new int[clientStream.length];
+        planOrder();
+    }
+
+    /** Recorded lines of the acceptor: greeting and nonce, to be sent by the Java node verbatim. */
+    static byte[][] acceptorLines(Connection c) {
+        var h = c.handshake(Direction.TO_CONNECTOR);
+        return new byte[][] {h.greetingBytes(), h.nonceBytes()};
+    }
+
+    /** The 9-character local port prefix the Perl acceptor used, found in what it sent. */
+    static String localPrefix(Connection c, String acceptor) {
+        Matcher m = Pattern.compile(Pattern.quote(acceptor) + "#([0-9A-Za-z]{9})[a-z]+\"")
+                .matcher(new String(c.stream(Direction.TO_CONNECTOR), StandardCharsets.ISO_8859_1));
+        return m.find() ? m.group(1) : "PrefixXyz";
+    }
+
+    /** The RUNIQ the Perl acceptor used for spawn names, found in what it sent. */
+    static String runiq(Connection c) {
+        Matcher m = Pattern.compile("\"AnyEvent::MP::_spawn\",\"([0-9A-Za-z]{9}[0-9A-Z])[a-z]+\"")
+                .matcher(new String(c.stream(Direction.TO_CONNECTOR), StandardCharsets.ISO_8859_1));
+        return m.find() ? m.group(1) : "RuniqXyzwQ";
+    }
+
+    private void findReplyPorts() {
+        for (List<Object> m : decodeAll(recorded.handshake(Direction.TO_ACCEPTOR).data())) {
+            if (m.size() >= 3 && "".equals(m.get(0)) && m.get(2) instanceof String reply) {
+                if ("time".equals(m.get(1))) {
+                    timeReplies.add(portName(reply));
+                }
+            }
+            if (m.size() >= 4 && "".equals(m.get(0)) && "eval".equals(m.get(1)) && m.get(3) instanceof String reply) {
+                evalReplies.add(portName(reply));
+            }
+        }
+    }
+
+    private static String portName(String portId) {
+        int hash = portId.indexOf('#');
+        return hash < 0 ? "" : portId.substring(hash + 1);
+    }
+
+    /** Walks the recording in order: what the acceptor had sent before each client byte. */
+    private void planOrder() {
+        int echoSkip = handshakeLength(recorded.stream(Direction.TO_CONNECTOR));
+        FrameDecoder echoDecoder = new JsonCodec().newDecoder(1 << 24);
+        int echoSeen = 0;
+        int clientOffset = 0;
+        for (Chunk chunk : recorded.chunks()) {
+            byte[] bytes = chunk.bytes();
+            if (chunk.direction() == Direction.TO_CONNECTOR) {
+                int from = Math.max(0, Math.min(bytes.length, echoSkip - echoSeen));
+                echoSeen += bytes.length;
+                if (from < bytes.length) {
+                    echoDecoder.decode(ByteBuffer.wrap(bytes, from, bytes.length - from), m -> {
+                        String n = normalize(m);
+                        if (n != null) {
+                            expected.add(n);
+                        }
+                    });
+                }
+            } else {
+                for (int i = 0; i < bytes.length; i++) {
+                    requiredBefore[clientOffset + i] = expected.size();
+                }
+                clientOffset += bytes.length;
+            }
+        }
+    }
+
+    private static int handshakeLength(byte[] stream) {
+        int lines = 0;
+        for (int i = 0; i < stream.length; i++) {
+            if (stream[i] == '\n' && ++lines == 3) {
+                return i + 1;
+            }
+        }
+        return stream.length;
+    }
+
+    /**
+     * The comparable form of a message, or null if it is left out: {@code g_*} requests (the global
+     * service is not compared here), time values, eval results (a Java node runs no Perl), Perl's
+     * "at FILE line N." after a die message, and booleans as Perl writes them ("1" and "").
+     */
+    String normalize(List<Object> message) {
+        if (message.size() >= 2 && "".equals(message.get(0)) && String.valueOf(message.get(1)).startsWith("g_")) {
+            return null;
+        }
+        List<Object> m = new ArrayList<>();
+        for (Object o : message) {
+            m.add(normalizeValue(o));
+        }
+        String port = String.valueOf(m.get(0));
+        if (timeReplies.contains(port) && m.size() >= 2) {
+            m.set(m.size() - 1, m.get(m.size() - 1) instanceof Number ? "<time>" : m.get(m.size() - 1));
+        }
+        if (evalReplies.contains(port)) {
+            m = List.of(port, "<eval>");
+        }
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object normalizeValue(Object o) {
+        if (o instanceof Boolean b) {
+            return b ? "1" : "";
+        }
+        if (o instanceof String s) {
+            Matcher d = DIE_AT.matcher(s);
+            return d.matches() ? d.group(1) : s;
+        }
+        if (o instanceof List<?> l) {
+            return l.stream().map(Replay::normalizeValue).toList();
+        }
+        if (o instanceof Map<?, ?> map) {
+            java.util.Map<Object, Object> out = new java.util.TreeMap<>();
+            map.forEach((k, v) -> out.put(k, normalizeValue(v)));
+            return out;
+        }
+        return o;
+    }
+
+    /** What the Perl acceptor answered, normalised, in recorded order. */
+    List<String> expected() {
+        return expected;
+    }
+
+    /** Connects a client channel to a fresh channel adopted by the node with the recorded lines. */
+    void connect(String name) throws InterruptedException {
+        LocalAddress address = new LocalAddress("replay-" + name + "-" + System.nanoTime());
+        byte[][] lines = acceptorLines(recorded);
+        server = new ServerBootstrap().group(group).channel(LocalServerChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        node.network().adopt(ch, false, lines);
+                    }
+                }).bind(address).sync().channel();
+        client = new Bootstrap().group(group).channel(LocalChannel.class).handler(collector)
+                .connect(address).sync().channel();
+    }
+
+    /** Sends the connector's bytes in pieces of the given sizes (cycled), in causal order. */
+    void feed(int[] pieceSizes, Duration patience) throws InterruptedException {
+        int offset = 0;
+        int k = 0;
+        while (offset < clientStream.length) {
+            int size = Math.min(pieceSizes[k++ % pieceSizes.length], clientStream.length - offset);
+            for (int j = 1; j < size; j++) {
+                if (requiredBefore[offset + j] != requiredBefore[offset]) {
+                    size = j; // a piece never crosses a point where the recorded client waited for an answer
+                    break;
+                }
+            }
+            collector.awaitAnswers(requiredBefore[offset], patience);
+            client.writeAndFlush(Unpooled.wrappedBuffer(clientStream, offset, size)).sync();
+            offset += size;
+        }
+    }
+
+    /** Waits until the node has answered at least {@code n} comparable messages. */
+    void awaitAnswers(int n, Duration patience) throws InterruptedException {
+        collector.awaitAnswers(n, patience);
+    }
+
+    /** The Java node's auth line, once sent. */
+    String authLine() {
+        return collector.authLine();
+    }
+
+    /** What the Java node answered so far, normalised. */
+    List<String> answers() {
+        return collector.answers();
+    }
+
+    /** True once the node has closed the connection. */
+    boolean closedByNode(Duration patience) throws InterruptedException {
+        return client.closeFuture().await(patience.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Everything the node sent after its greeting lines, raw. */
+    byte[] rawAfterGreeting() {
+        return collector.rawAfterGreeting();
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close().awaitUninterruptibly();
+        }
+        if (server != null) {
+            server.close().awaitUninterruptibly();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+
+    static List<List<Object>> decodeAll(byte[] bytes) {
+        List<List<Object>> out = new ArrayList<>();
+        new JsonCodec().newDecoder(1 << 24).decode(ByteBuffer.wrap(bytes), out::add);
+        return out;
+    }
+
+    /** Collects the Java node's bytes: handshake lines, then JSON messages. */
+    private final class Collector extends ChannelInboundHandlerAdapter {
+        private final ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        private final List<String> answers = new ArrayList<>();
+        private final FrameDecoder decoder = new JsonCodec().newDecoder(1 << 24);
+        private int lines;
+        private String authLine;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf buf = (ByteBuf) msg;
+            try {
+                byte[] bytes = new byte[buf.readableBytes()];
+                buf.readBytes(bytes);
+                int i = 0;
+                while (lines < 3 && i < bytes.length) {
+                    byte b = bytes[i++];
+                    if (lines >= 2) {
+                        raw.write(b);
+                    }
+                    if (b == '\n') {
+                        lines++;
+                        if (lines == 3) {
+                            authLine = line.toString(StandardCharsets.ISO_8859_1);
+                        }
+                        line.reset();
+                    } else {
+                        line.write(b);
+                    }
+                }
+                if (i < bytes.length) {
+                    raw.write(bytes, i, bytes.length - i);
+                    decoder.decode(ByteBuffer.wrap(bytes, i, bytes.length - i), m -> {
+                        String n = normalize(m);
+                        if (n != null) {
+                            answers.add(n);
+                        }
+                    });
+                }
+                notifyAll();
+            } finally {
+                buf.release();
+            }
+        }
+
+        synchronized void awaitAnswers(int n, Duration patience) throws InterruptedException {
+            long deadline = System.nanoTime() + patience.toNanos();
+            while (answers.size() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("the Java node answered " + answers.size() + " of the " + n
+                            + " expected messages within " + patience + "; so far: " + answers
+                            + "; expected: " + expected);
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+
+        synchronized String authLine() {
+            return authLine;
+        }
+
+        synchronized List<String> answers() {
+            return new ArrayList<>(answers);
+        }
+
+        synchronized byte[] rawAfterGreeting() {
+            return raw.toByteArray();
+        }
+    }
+
+}
