@@ -1,0 +1,175 @@
+package org.aemp.config;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.aemp.NodeConfig;
+
+/**
+ * Turns an effective configuration's plain values into a {@link NodeConfig.Builder}; the rules
+ * are documented on {@link EffectiveConfig#toNodeConfigBuilder()}. Stateless.
+ */
+final class NodeConfigConverter {
+    private NodeConfigConverter() {
+    }
+
+    static NodeConfig.Builder toBuilder(String profile, Map<String, Object> v) {
+        NodeConfig.Builder b = NodeConfig.builder();
+        Errors err = new Errors(profile);
+
+        String nodeId = v.containsKey("nodeid") ? text(err, "nodeid", v.get("nodeid"), true) : profile + "/";
+        err.apply("nodeid", () -> b.nodeId(nodeId));
+
+        // Perl: $binds ||= ["*"], so only a missing or false value falls back; [] means no listener
+        Object binds = v.get("binds");
+        b.binds(PerlValues.isTrue(binds) ? addresses(err, "binds", binds) : List.of("*"));
+
+        Object seeds = v.get("seeds");
+        b.seeds(seeds == null ? List.of() : addresses(err, "seeds", seeds));
+
+        if (v.get("secret") != null) {
+            String secret = text(err, "secret", v.get("secret"), false);
+            err.apply("secret", () -> b.secret(secret));
+        }
+        if (v.get("cert") != null) {
+            Object cert = v.get("cert");
+            if (!(cert instanceof String pem)) {
+                throw err.wrongType("cert", "PEM text (a string)", PerlValues.typeName(cert));
+            }
+            err.apply("cert", () -> b.cert(pem));
+        }
+
+        Duration monitorTimeout = seconds(err, "monitor_timeout", v);
+        if (monitorTimeout != null) {
+            b.monitorTimeout(monitorTimeout);
+        }
+        Duration connectInterval = seconds(err, "connect_interval", v);
+        if (connectInterval != null) {
+            b.connectInterval(connectInterval);
+        }
+
+        if (v.containsKey("framing_format")) {
+            List<String> framings = strings(err, "framing_format", v.get("framing_format"), "[\"json\"]");
+            b.framingFormat(framings.equals(Profiles.DEFAULT_FRAMING_FORMAT) ? null : framings);
+        }
+        if (v.containsKey("auth_offer")) {
+            b.authOffer(strings(err, "auth_offer", v.get("auth_offer"), "[\"hmac_sha3_512\"]"));
+        }
+        if (v.containsKey("auth_accept")) {
+            b.authAccept(strings(err, "auth_accept", v.get("auth_accept"), "[\"hmac_sha3_512\",\"cleartext\"]"));
+        }
+
+        b.secure(PerlValues.isTrue(v.get("secure")));
+        return b;
+    }
+
+    /** A string, or a number as Perl would print it; {@code showValue} false keeps secrets out of messages. */
+    private static String text(Errors err, String key, Object value, boolean showValue) {
+        if (value instanceof String s) {
+            return s;
+        }
+        if (value instanceof Number n && !(n instanceof Double d && !Double.isFinite(d))) {
+            return PrettyJson.number(n, key);
+        }
+        throw err.wrongType(key, "a string", showValue ? PerlValues.describe(value) : PerlValues.typeName(value));
+    }
+
+    /** An array of address strings, each split at commas the way Perl's split /,/ splits. */
+    private static List<String> addresses(Errors err, String key, Object value) {
+        if (!(value instanceof List<?> list)) {
+            throw err.wrongType(key, "a JSON array of strings such as [\"host:4040\"]", PerlValues.describe(value));
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            Object entry = list.get(i);
+            if (!(entry instanceof String) && !(entry instanceof Number)) {
+                throw err.wrongType(key + "[" + i + "]", "a string", PerlValues.describe(entry));
+            }
+            out.addAll(perlSplitComma(text(err, key + "[" + i + "]", entry, true)));
+        }
+        return out;
+    }
+
+    /** Perl's {@code split /,/, $s}: empty pieces are kept, except trailing ones; "" gives nothing. */
+    static List<String> perlSplitComma(String s) {
+        List<String> pieces = new ArrayList<>(List.of(s.split(",", -1)));
+        while (!pieces.isEmpty() && pieces.get(pieces.size() - 1).isEmpty()) {
+            pieces.remove(pieces.size() - 1);
+        }
+        return pieces;
+    }
+
+    private static List<String> strings(Errors err, String key, Object value, String example) {
+        if (!(value instanceof List<?> list)) {
+            String hint = value instanceof String
+                    ? " (a plain word on the aemp command line is stored as a string; give the list as JSON: aemp set"
+                            + key + " '" + example + "')"
+                    : "";
+            throw err.wrongType(key, "a JSON array of strings such as " + example,
+                    PerlValues.describe(value) + hint);
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof String s)) {
+                throw err.wrongType(key + "[" + i + "]", "a string", PerlValues.describe(list.get(i)));
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** A positive number of seconds, from a number or numeric string; null if the key is missing. */
+    private static Duration seconds(Errors err, String key, Map<String, Object> v) {
+        if (!v.containsKey(key)) {
+            return null;
+        }
+        Object value = v.get(key);
+        Optional<BigDecimal> n = PerlValues.toNumber(value);
+        if (n.isEmpty()) {
+            throw err.wrongType(key, "a number of seconds (a JSON number or a numeric string such as \"20\")",
+                    PerlValues.describe(value));
+        }
+        if (n.get().signum() <= 0) {
+            throw err.fail(key, "must be > 0 seconds, found " + PerlValues.describe(value));
+        }
+        try {
+            long nanos = n.get().movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact();
+            if (nanos == 0) {
+                throw err.fail(key, "must be at least 1 ns, found " + PerlValues.describe(value));
+            }
+            return Duration.ofNanos(nanos);
+        } catch (ArithmeticException e) {
+            throw err.fail(key, "is too large (at most about 292 years), found " + PerlValues.describe(value));
+        }
+    }
+
+    /** Builds messages that name the profile and the key. */
+    private static final class Errors {
+        private final String profile;
+
+        Errors(String profile) {
+            this.profile = profile;
+        }
+
+        ConfigException wrongType(String key, String expected, String found) {
+            return fail(key, "must be " + expected + ", found " + found);
+        }
+
+        ConfigException fail(String key, String problem) {
+            return new ConfigException("profile '" + profile + "': " + key + " " + problem);
+        }
+
+        /** Runs a builder call, turning its IllegalArgumentException into a ConfigException. */
+        void apply(String key, Runnable call) {
+            try {
+                call.run();
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("profile '" + profile + "': " + key + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}
