@@ -1,0 +1,104 @@
+package org.aemp.tls;
+
+import static org.aemp.tls.TestCertificates.SELF_SIGNED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.ReferenceCounted;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import javax.net.ssl.SSLEngine;
+import org.aemp.internal.Providers;
+import org.aemp.spi.TlsContext;
+import org.aemp.spi.TlsProvider;
+import org.assertj.core.api.Condition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class AempTlsProviderTest {
+    private static final Condition<Object> REFERENCE_COUNTED =
+            new Condition<>(o -> o instanceof ReferenceCounted, "reference counted");
+    private static final Condition<Object> NOT_REFERENCE_COUNTED =
+            new Condition<>(o -> !(o instanceof ReferenceCounted), "not reference counted");
+
+    @Test
+    void openSslLoadsOnThisMachine() {
+        // linux-x86_64 ships netty-tcnative-boringssl-static; if this fails, the native library stopped loading
+        assertThat(OpenSsl.isAvailable()).as("OpenSsl.isAvailable(); cause: %s", OpenSsl.unavailabilityCause())
+                .isTrue();
+        assertThat(OpenSsl.versionString()).isEqualTo("BoringSSL");
+    }
+
+    @Test
+    void defaultProviderPrefersOpenSsl() throws Exception {
+        AempTlsProvider provider = new AempTlsProvider();
+
+        assertThat(provider.sslProvider()).isEqualTo(SslProvider.OPENSSL);
+        assertThat(provider.newContext(SELF_SIGNED).implementation()).isEqualTo("OpenSSL (BoringSSL)");
+    }
+
+    @Test
+    void serviceLoaderFindsTheProvider() {
+        List<TlsProvider> found = Providers.load(TlsProvider.class, getClass().getClassLoader());
+
+        assertThat(Providers.tls(found)).isInstanceOf(AempTlsProvider.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = SslProvider.class, names = {"OPENSSL", "JDK"})
+    void enginesRequireAndVerifyPeerCertificatesInEitherRole(SslProvider implementation) throws Exception {
+        TlsContext context = new AempTlsProvider(implementation).newContext(SELF_SIGNED);
+        SSLEngine client = context.newEngine(true);
+        SSLEngine server = context.newEngine(false);
+        try {
+            assertThat(context.implementation())
+                    .isEqualTo(implementation == SslProvider.JDK ? "JDK" : "OpenSSL (BoringSSL)");
+            assertThat(client.getUseClientMode()).isTrue();
+            assertThat(server.getUseClientMode()).isFalse();
+            assertThat(server.getNeedClientAuth()).isTrue();
+            for (SSLEngine e : List.of(client, server)) {
+                // Netty's OpenSSL engine always lists the SSLv2Hello pseudo-protocol; BoringSSL never speaks it
+                assertThat(e.getEnabledProtocols()).filteredOn(p -> !p.equals("SSLv2Hello"))
+                        .containsExactlyInAnyOrder("TLSv1.3", "TLSv1.2");
+                assertThat(e.getSSLParameters().getEndpointIdentificationAlgorithm()).isNullOrEmpty();
+            }
+            assertThat(client).is(implementation == SslProvider.OPENSSL ? REFERENCE_COUNTED : NOT_REFERENCE_COUNTED);
+        } finally {
+            // engines that never reach an SslHandler are the caller's to release
+            ReferenceCountUtil.release(client);
+            ReferenceCountUtil.release(server);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = SslProvider.class, names = {"OPENSSL", "JDK"})
+    void acceptsKeysWrittenByOpenssl(SslProvider implementation) throws Exception {
+        for (String fixture : List.of("openssl-gencert.pem", "openssl-rsa-pkcs1.pem", "openssl-ec.pem")) {
+            TlsContext context = new AempTlsProvider(implementation).newContext(PemBundleTest.fixture(fixture));
+            ReferenceCountUtil.release(context.newEngine(true));
+        }
+    }
+
+    @Test
+    void newContextPassesOnPemErrors() {
+        assertThatThrownBy(() -> new AempTlsProvider().newContext("just text"))
+                .isExactlyInstanceOf(GeneralSecurityException.class)
+                .hasMessageStartingWith("no private key found in the PEM text");
+    }
+
+    @Test
+    void refusesReferenceCountedOpenSsl() {
+        assertThatThrownBy(() -> new AempTlsProvider(SslProvider.OPENSSL_REFCNT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("provider must be OPENSSL or JDK: OPENSSL_REFCNT");
+    }
+
+    @Test
+    void toStringNamesTheImplementation() {
+        assertThat(new AempTlsProvider(SslProvider.JDK)).hasToString("AempTlsProvider[JDK]");
+    }
+}
