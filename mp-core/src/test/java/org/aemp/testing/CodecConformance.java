@@ -57,7 +57,8 @@ public abstract class CodecConformance {
                 Long.MAX_VALUE, Long.MIN_VALUE, new BigInteger("18446744073709551615"), 3.5, -0.25, 1.0e300,
                 "", "ascii", "latin-1 ü", "wide ☺ 𝄞", new byte[] {0, 1, (byte) 0xfc, (byte) 0xff},
                 List.of(), List.of(1, "two", List.of(3.0)), Map.of(), map);
-        assertThat(decodeAll(encode(message))).isEqualTo(List.of(expected(message)));
+        assertThat(CodecSupport.comparable(decodeAll(encode(message))))
+                .isEqualTo(CodecSupport.comparable(List.of(expected(message))));
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,34 @@ public final class CodecSupport {
             return out;
         }
         return v;
+    }
+
+    /**
+     * The value with every {@code byte[]} replaced by a {@link Bytes}, which compares by content, so
+     * that decoded messages holding byte arrays (as Kryo's do) can be compared with {@code equals}.
+     * Lists and maps are copied element by element; everything else is returned as it is.
+     */
+    public static Object comparable(Object v) {
+        if (v instanceof byte[] bytes) {
+            return new Bytes(HexFormat.of().formatHex(bytes));
+        }
+        if (v instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            for (Object o : list) {
+                out.add(comparable(o));
+            }
+            return out;
+        }
+        if (v instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            map.forEach((k, val) -> out.put(k, comparable(val)));
+            return out;
+        }
+        return v;
+    }
+
+    /** A byte array's content, as hex, for {@link #comparable}. */
+    public record Bytes(String hex) {
     }
 
     /** Text without lone surrogates (which no UTF-8 framing can carry), including astral characters. */
