@@ -78,10 +78,10 @@ class LoopbackLinkTest {
         b.monitor(p2, down::put);
         b.monitor(a.nodePort(), down::put);
         assertThat(events.next()).isEqualTo("a up");
-        a.close();
+        a.network().close(); // the links drop, as if node a had crashed: no port of a is killed
         for (int i = 0; i < 3; i++) {
             KillReason r = down.next();
-            assertThat(r.type()).isIn("transport_error", "shutdown");
+            assertThat(r.values()).startsWith("transport_error", "a");
         }
         assertThat(events.next()).startsWith("a down [transport_error, a, ");
     }
@@ -123,7 +123,7 @@ class LoopbackLinkTest {
 
     @Test
     void nodesSendingToEachOtherAtOnceLoseNothing() {
-        for (int round = 0; round < 10; round++) {
+        for (int round = 0; round < 30; round++) {
             Node a = nodes.listening("a" + round);
             Node b = nodes.listening("b" + round);
             a.addAddresses(b.id(), b.listenAddresses());

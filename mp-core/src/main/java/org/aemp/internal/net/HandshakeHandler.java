@@ -99,9 +99,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         return outgoing;
     }
 
-    /** The id of the node that dialled this connection: this one or the peer. */
-    String dialler() {
-        return outgoing ? settings.nodeId() : peer.nodeId();
+    /** The id of the node that dialled this connection: this one, or the peer {@code peerId}. */
+    String dialler(String peerId) {
+        return outgoing ? settings.nodeId() : peerId;
     }
 
     @Override

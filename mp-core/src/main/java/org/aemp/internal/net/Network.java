@@ -409,32 +409,36 @@ public final class Network implements Remote, HandshakeHandler.Links {
             return "node " + kernel.nodeId() + " is closing";
         }
         RemoteNode rn = node(nodeId);
-        HandshakeHandler loser = null;
+        List<HandshakeHandler> losers = new ArrayList<>();
         synchronized (rn) {
             if (rn.link != null) {
                 return nodeId + " already connected, not connecting again.";
             }
-            for (HandshakeHandler other : rn.handshakes) {
-                String keep = min(other.dialler(), handshake.dialler());
-                if (other.dialler().equals(handshake.dialler()) || other.dialler().equals(keep)) {
-                    return "simultaneous connection with " + nodeId + ": keeping the one dialled by " + other.dialler();
-                }
-                loser = other;
+            // competitors: handshakes that named the node already, and our own dial in progress
+            // (even before its greeting arrived), so that both ends decide alike
+            List<HandshakeHandler> others = new ArrayList<>(rn.handshakes);
+            if (rn.dialling != null && rn.dialling != handshake && !others.contains(rn.dialling)) {
+                others.add(rn.dialling);
             }
-            if (loser != null) {
-                rn.handshakes.remove(loser);
+            String mine = handshake.dialler(nodeId);
+            for (HandshakeHandler other : others) {
+                String theirs = other.dialler(nodeId);
+                if (theirs.equals(mine) || theirs.compareTo(mine) < 0) {
+                    return "simultaneous connection with " + nodeId + ": keeping the one dialled by " + theirs;
+                }
+                losers.add(other);
+            }
+            rn.handshakes.removeAll(losers);
+            if (losers.contains(rn.dialling)) {
+                rn.dialling = null;
             }
             rn.handshakes.add(handshake);
         }
-        if (loser != null) {
+        for (HandshakeHandler loser : losers) {
             loser.abort("simultaneous connection with " + nodeId + ": keeping the one dialled by "
-                    + handshake.dialler());
+                    + handshake.dialler(nodeId));
         }
         return null;
-    }
-
-    private static String min(String a, String b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     @Override
