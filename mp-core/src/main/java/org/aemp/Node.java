@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.aemp.internal.Providers;
+import org.aemp.internal.global.GlobalService;
 import org.aemp.internal.kernel.Ids;
 import org.aemp.internal.kernel.Kernel;
 import org.aemp.internal.kernel.Messages;
@@ -61,6 +62,8 @@ public final class Node implements AutoCloseable {
     private final NodeConfig config;
     private final Kernel kernel;
     private final Network network;
+    private final GlobalService global;
+    private final Database db;
     private final List<Codec> codecs;
     private final AtomicReference<TlsContext> tls = new AtomicReference<>();
     private final TlsProvider tlsProvider;
@@ -99,6 +102,8 @@ public final class Node implements AutoCloseable {
                 methods, secret, tls::get, config.monitorTimeout(), config.connectInterval(),
                 config.maxFrameLength(), PROVIDER);
         kernel.attach(network);
+        this.global = new GlobalService(kernel, network, config.monitorTimeout());
+        this.db = new Database(this, global);
         if (accept.isEmpty() && (!config.binds().isEmpty() || !config.seeds().isEmpty())) {
             log.warn("node {} can authenticate no link: configure a secret (with mp-auth on the class path)"
                     + " or a cert (with mp-tls)", id);
@@ -134,6 +139,13 @@ public final class Node implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;
+        }
+        node.global.publishAddresses(node.network.boundAddresses());
+        if (config.global()) {
+            node.global.becomeGlobal();
+        }
+        if (!config.seeds().isEmpty()) {
+            node.global.seeds(config.seeds());
         }
         log.info("node {} started (framings {})", id, codecs.stream().map(Codec::name).toList());
         return node;
@@ -415,6 +427,16 @@ public final class Node implements AutoCloseable {
         }
         tls.set(newTlsContext(requireNonNull(pem, "pem")));
         log.info("node {}: certificate reloaded", id);
+    }
+
+    /** The distributed database of the network this node is in (AEMP {@code db_*}). */
+    public Database db() {
+        return db;
+    }
+
+    /** True once this node is a global node (it holds the network's database). */
+    public boolean isGlobal() {
+        return global.isGlobal().join();
     }
 
     /** Not API: the node's implementation, for this library's own modules and tests. */

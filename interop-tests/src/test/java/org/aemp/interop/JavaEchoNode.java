@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -21,7 +22,7 @@ import org.aemp.PortId;
  * cal, newport); {@code InteropSpawn::echo} and {@code InteropSpawn::sink} can be spawned here.
  *
  * <p>Run as a program ({@link #main}) for tests in separate JVMs: {@code key=value} arguments
- * {@code nodeid bind seeds secret framing}; it prints {@code ready <node id> <addresses>} and runs
+ * {@code nodeid bind seeds secret framing global} (global defaults to 1: it is a seed); it prints {@code ready <node id> <addresses>} and runs
  * until stdin closes or it gets {@code ["ctl","quit"]}.
  */
 public final class JavaEchoNode {
@@ -49,7 +50,17 @@ public final class JavaEchoNode {
             ctx.send(PortId.parse(Context.text(msg, msg.size() - 1)), reply.toArray());
         });
         node.receive(new PortId(id, "ctl"), (ctx, msg) -> control(node, ctx, msg));
+        // as echo-node.pl: #echo joins the group, and the node lists its ports
+        node.db().register(GROUP, new PortId(id, "echo"));
+        Map<String, Object> ports = new LinkedHashMap<>();
+        ports.put("echo", id + "#echo");
+        ports.put("rpc", id + "#rpc");
+        ports.put("ctl", id + "#ctl");
+        node.db().set("interop_nodes", id, ports);
     }
+
+    /** The database family the echo port is registered in, as echo-node.pl's default. */
+    public static final String GROUP = "interop_echo";
 
     private static void control(Node node, Context ctx, List<Object> msg) {
         String what = Context.text(msg, 0);
@@ -95,6 +106,18 @@ public final class JavaEchoNode {
                     }
                 });
                 node.send(PortId.parse(Context.text(args, 0)), "newport", self[0].toString());
+            }
+            case "db_set" -> node.db().set(Context.text(args, 0), Context.text(args, 1), args.size() > 2 ? args.get(2) : null);
+            case "db_del" -> node.db().delete(Context.text(args, 0), Context.text(args, 1));
+            case "db_family" -> {
+                String family = Context.text(args, 0);
+                PortId reply = PortId.parse(Context.text(args, 1));
+                node.db().family(family).thenAccept(f -> node.send(reply, "db_family", family, f));
+            }
+            case "db_keys" -> {
+                String family = Context.text(args, 0);
+                PortId reply = PortId.parse(Context.text(args, 1));
+                node.db().keys(family).thenAccept(k -> node.send(reply, "db_keys", family, k));
             }
             case "quit" -> QUIT.countDown();
             default -> { }
@@ -143,6 +166,7 @@ public final class JavaEchoNode {
         if (a.containsKey("seeds")) {
             b.seeds(List.of(a.get("seeds").split(",")));
         }
+        b.global(!"0".equals(a.getOrDefault("global", "1")));
         if (a.containsKey("framing")) {
             b.framingFormat(List.of(a.get("framing").split(",")));
         }

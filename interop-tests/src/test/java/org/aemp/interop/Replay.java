@@ -30,7 +30,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.aemp.Node;
+import org.aemp.codec.cbor.CborCodec;
 import org.aemp.codec.json.JsonCodec;
+import org.aemp.spi.Codec;
 import org.aemp.spi.FrameDecoder;
 import org.aemp.testing.Transcripts;
 import org.aemp.testing.Transcripts.Chunk;
@@ -80,20 +82,75 @@ final class Replay implements AutoCloseable {
 
     /** The 9-character local port prefix the Perl acceptor used, found in what it sent. */
     static String localPrefix(Connection c, String acceptor) {
-        Matcher m = Pattern.compile(Pattern.quote(acceptor) + "#([0-9A-Za-z]{9})[a-z]+\"")
-                .matcher(new String(c.stream(Direction.TO_CONNECTOR), StandardCharsets.ISO_8859_1));
-        return m.find() ? m.group(1) : "PrefixXyz";
+        Pattern p = Pattern.compile(Pattern.quote(acceptor) + "#([0-9A-Za-z]{9})[a-z]+");
+        for (String text : strings(c)) {
+            Matcher m = p.matcher(text);
+            if (m.matches()) {
+                return m.group(1);
+            }
+        }
+        return "PrefixXyz";
     }
 
-    /** The RUNIQ the Perl acceptor used for spawn names, found in what it sent. */
+    /** The RUNIQ the Perl acceptor used for spawn names, found in the spawn requests it sent. */
     static String runiq(Connection c) {
-        Matcher m = Pattern.compile("\"AnyEvent::MP::_spawn\",\"([0-9A-Za-z]{9}[0-9A-Z])[a-z]+\"")
-                .matcher(new String(c.stream(Direction.TO_CONNECTOR), StandardCharsets.ISO_8859_1));
-        return m.find() ? m.group(1) : "RuniqXyzwQ";
+        List<List<Object>> sent = new ArrayList<>();
+        decoderOf(c, Direction.TO_CONNECTOR).decode(ByteBuffer.wrap(c.handshake(Direction.TO_CONNECTOR).data()), sent::add);
+        for (List<Object> m : sent) {
+            if (m.size() > 2 && "".equals(m.get(0)) && "AnyEvent::MP::_spawn".equals(m.get(1))) {
+                Matcher r = Pattern.compile("([0-9A-Za-z]{9}[0-9A-Z])[a-z]+").matcher(String.valueOf(m.get(2)));
+                if (r.matches()) {
+                    return r.group(1);
+                }
+            }
+        }
+        return "RuniqXyzwQ";
+    }
+
+    /** Every string the acceptor sent, at any depth. */
+    private static List<String> strings(Connection c) {
+        List<List<Object>> sent = new ArrayList<>();
+        decoderOf(c, Direction.TO_CONNECTOR).decode(ByteBuffer.wrap(c.handshake(Direction.TO_CONNECTOR).data()), sent::add);
+        List<String> out = new ArrayList<>();
+        collect(sent, out);
+        return out;
+    }
+
+    private static void collect(Object v, List<String> out) {
+        if (v instanceof String s) {
+            out.add(s);
+        } else if (v instanceof List<?> l) {
+            l.forEach(o -> collect(o, out));
+        } else if (v instanceof Map<?, ?> m) {
+            m.forEach((k, o) -> {
+                collect(k, out);
+                collect(o, out);
+            });
+        }
+    }
+
+    private static FrameDecoder decoderOf(Connection c, Direction d) {
+        String framing = c.handshake(d).auth().orElseThrow().framing();
+        return codec(framing).newDecoder(1 << 24);
+    }
+
+    /** The codec of a recorded direction, named in the auth line its sender sent. */
+    private FrameDecoder decoder(Direction d) {
+        return decoderOf(recorded, d);
+    }
+
+    static Codec codec(String framing) {
+        return switch (framing) {
+            case "json" -> new JsonCodec();
+            case "cbor" -> new CborCodec();
+            default -> throw new IllegalArgumentException("no codec for framing '" + framing + "' in the replay");
+        };
     }
 
     private void findReplyPorts() {
-        for (List<Object> m : decodeAll(recorded.handshake(Direction.TO_ACCEPTOR).data())) {
+        List<List<Object>> sent = new ArrayList<>();
+        decoder(Direction.TO_ACCEPTOR).decode(ByteBuffer.wrap(recorded.handshake(Direction.TO_ACCEPTOR).data()), sent::add);
+        for (List<Object> m : sent) {
             if (m.size() >= 3 && "".equals(m.get(0)) && m.get(2) instanceof String reply) {
                 if ("time".equals(m.get(1))) {
                     timeReplies.add(portName(reply));
@@ -113,7 +170,7 @@ final class Replay implements AutoCloseable {
     /** Walks the recording in order: what the acceptor had sent before each client byte. */
     private void planOrder() {
         int echoSkip = handshakeLength(recorded.stream(Direction.TO_CONNECTOR));
-        FrameDecoder echoDecoder = new JsonCodec().newDecoder(1 << 24);
+        FrameDecoder echoDecoder = decoder(Direction.TO_CONNECTOR);
         int echoSeen = 0;
         int clientOffset = 0;
         for (Chunk chunk : recorded.chunks()) {
@@ -149,17 +206,20 @@ final class Replay implements AutoCloseable {
     }
 
     /**
-     * The comparable form of a message, or null if it is left out: {@code g_*} requests (the global
-     * service is not compared here), time values, eval results (a Java node runs no Perl), Perl's
-     * "at FILE line N." after a die message, and booleans as Perl writes them ("1" and "").
+     * The comparable form of a message: time values, eval results (a Java node runs no Perl) and
+     * listen addresses are masked, Perl's "at FILE line N." after a die message is cut, and
+     * booleans are written as Perl writes them ("1" and "").
      */
     String normalize(List<Object> message) {
-        if (message.size() >= 2 && "".equals(message.get(0)) && String.valueOf(message.get(1)).startsWith("g_")) {
-            return null;
-        }
         List<Object> m = new ArrayList<>();
         for (Object o : message) {
             m.add(normalizeValue(o));
+        }
+        if (m.size() == 4 && "".equals(m.get(0)) && "g_found".equals(m.get(1))) {
+            m.set(3, "<addresses>"); // where the node listens differs between the recording and the replay
+        }
+        if (m.size() >= 3 && "".equals(m.get(0)) && "g_set".equals(m.get(1)) && m.get(2) instanceof Map<?, ?> db) {
+            m.set(2, maskOwnAddresses(db, "'l"));
         }
         String port = String.valueOf(m.get(0));
         if (timeReplies.contains(port) && m.size() >= 2) {
@@ -173,6 +233,17 @@ final class Replay implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Masks the acceptor's own entry in the address family {@code 'l} of a database. */
+    private static Map<Object, Object> maskOwnAddresses(Map<?, ?> db, String family) {
+        Map<Object, Object> out = new java.util.TreeMap<>(db);
+        if (out.get(family) instanceof Map<?, ?> addresses && addresses.containsKey("echo")) {
+            Map<Object, Object> masked = new java.util.TreeMap<>(addresses);
+            masked.put("echo", "<addresses>");
+            out.put(family, masked);
+        }
+        return out;
     }
 
     private static Object normalizeValue(Object o) {
@@ -268,17 +339,11 @@ final class Replay implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 
-    static List<List<Object>> decodeAll(byte[] bytes) {
-        List<List<Object>> out = new ArrayList<>();
-        new JsonCodec().newDecoder(1 << 24).decode(ByteBuffer.wrap(bytes), out::add);
-        return out;
-    }
-
     /** Collects the Java node's bytes: handshake lines, then JSON messages. */
     private final class Collector extends ChannelInboundHandlerAdapter {
         private final ByteArrayOutputStream raw = new ByteArrayOutputStream();
         private final List<String> answers = new ArrayList<>();
-        private final FrameDecoder decoder = new JsonCodec().newDecoder(1 << 24);
+        private FrameDecoder decoder; // made when the node's auth line names its framing
         private int lines;
         private String authLine;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -299,6 +364,8 @@ final class Replay implements AutoCloseable {
                         lines++;
                         if (lines == 3) {
                             authLine = line.toString(StandardCharsets.ISO_8859_1);
+                            String[] fields = authLine.split(";", -1);
+                            decoder = codec(fields.length > 2 ? fields[2] : "json").newDecoder(1 << 24);
                         }
                         line.reset();
                     } else {

@@ -1,13 +1,17 @@
 package org.aemp.testing;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.aemp.spi.Codec;
 import org.aemp.spi.CodecException;
@@ -16,8 +20,9 @@ import org.aemp.spi.FrameEncoder;
 import org.aemp.spi.FrameTooLongException;
 
 /**
- * A tiny framing for mp-core's own tests, found through its service file: messages of strings
- * only, each frame a 4-byte length, then the strings as UTF-8, each ended by a zero byte.
+ * A small framing for mp-core's own tests, found through its service file (the real codecs live
+ * in their own modules): each frame is a 4-byte length and a tagged value (n null, s string,
+ * i long, d double, b boolean, x bytes, B big integer, l list, m map).
  */
 public final class TestCodec implements Codec {
 
@@ -30,18 +35,98 @@ public final class TestCodec implements Codec {
     public FrameEncoder newEncoder() {
         return (List<?> message, OutputStream out) -> {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
-            for (Object o : message) {
-                if (!(o instanceof String s)) {
-                    throw new CodecException("test: only strings, got " + o);
-                }
-                body.writeBytes(s.getBytes(StandardCharsets.UTF_8));
-                body.write(0);
-            }
+            write(new DataOutputStream(body), message);
             DataOutputStream data = new DataOutputStream(out);
             data.writeInt(body.size());
             body.writeTo(data);
             data.flush();
         };
+    }
+
+    private static void write(DataOutputStream out, Object v) throws IOException {
+        if (v == null) {
+            out.writeByte('n');
+        } else if (v instanceof String s) {
+            out.writeByte('s');
+            out.writeUTF(s);
+        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            out.writeByte('i');
+            out.writeLong(((Number) v).longValue());
+        } else if (v instanceof Double || v instanceof Float) {
+            out.writeByte('d');
+            out.writeDouble(((Number) v).doubleValue());
+        } else if (v instanceof Boolean b) {
+            out.writeByte('b');
+            out.writeBoolean(b);
+        } else if (v instanceof BigInteger b) {
+            out.writeByte('B');
+            out.writeUTF(b.toString());
+        } else if (v instanceof byte[] bytes) {
+            out.writeByte('x');
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        } else if (v instanceof List<?> list) {
+            out.writeByte('l');
+            out.writeInt(list.size());
+            for (Object o : list) {
+                write(out, o);
+            }
+        } else if (v instanceof Map<?, ?> map) {
+            out.writeByte('m');
+            out.writeInt(map.size());
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String k)) {
+                    throw new CodecException("test: map keys must be strings");
+                }
+                out.writeUTF(k);
+                write(out, e.getValue());
+            }
+        } else {
+            throw new CodecException("test: cannot encode " + v.getClass().getName());
+        }
+    }
+
+    private static Object read(DataInputStream in) throws IOException {
+        int tag = in.readByte();
+        switch (tag) {
+            case 'n':
+                return null;
+            case 's':
+                return in.readUTF();
+            case 'i': {
+                long l = in.readLong();
+                return l == (int) l ? (Object) (int) l : l;
+            }
+            case 'd':
+                return in.readDouble();
+            case 'b':
+                return in.readBoolean();
+            case 'B':
+                return new BigInteger(in.readUTF());
+            case 'x': {
+                byte[] b = new byte[in.readInt()];
+                in.readFully(b);
+                return b;
+            }
+            case 'l': {
+                int n = in.readInt();
+                List<Object> list = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    list.add(read(in));
+                }
+                return list;
+            }
+            case 'm': {
+                int n = in.readInt();
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (int i = 0; i < n; i++) {
+                    map.put(in.readUTF(), read(in));
+                }
+                return map;
+            }
+            default:
+                throw new CodecException("test: bad tag " + tag);
+        }
     }
 
     @Override
@@ -50,6 +135,7 @@ public final class TestCodec implements Codec {
             private ByteBuffer held = ByteBuffer.allocate(0);
 
             @Override
+            @SuppressWarnings("unchecked")
             public void decode(ByteBuffer chunk, Consumer<List<Object>> out) {
                 ByteBuffer all = ByteBuffer.allocate(held.remaining() + chunk.remaining());
                 all.put(held).put(chunk).flip();
@@ -64,15 +150,15 @@ public final class TestCodec implements Codec {
                     all.getInt();
                     byte[] body = new byte[len];
                     all.get(body);
-                    List<Object> message = new ArrayList<>();
-                    int start = 0;
-                    for (int i = 0; i < len; i++) {
-                        if (body[i] == 0) {
-                            message.add(new String(body, start, i - start, StandardCharsets.UTF_8));
-                            start = i + 1;
+                    try {
+                        Object v = read(new DataInputStream(new ByteArrayInputStream(body)));
+                        if (!(v instanceof List<?>)) {
+                            throw new CodecException("test: a message must be a list");
                         }
+                        out.accept((List<Object>) v);
+                    } catch (IOException e) {
+                        throw new CodecException("test: truncated value", e);
                     }
-                    out.accept(message);
                 }
                 held = all.slice();
             }
@@ -83,5 +169,4 @@ public final class TestCodec implements Codec {
             }
         };
     }
-
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.aemp.KillReason;
 import org.aemp.NodeListener;
+import org.aemp.internal.SerialExecutor;
 import org.aemp.internal.kernel.Kernel;
 import org.aemp.internal.kernel.Remote;
 import org.aemp.spi.AuthMethod;
@@ -58,6 +59,7 @@ public final class Network implements Remote, HandshakeHandler.Links {
     private final Map<String, List<String>> addressBook = new ConcurrentHashMap<>();
     private final List<Channel> servers = new CopyOnWriteArrayList<>();
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<NodeListener> observers = new CopyOnWriteArrayList<>();
     private final Map<HandshakeHandler, CompletableFuture<String>> dials = new ConcurrentHashMap<>();
     private final SerialExecutor events;
     private volatile List<String> boundAddresses = List.of();
@@ -82,7 +84,7 @@ public final class Network implements Remote, HandshakeHandler.Links {
         this.group = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("aemp-" + kernel.nodeId() + "-io", true), transport.ioHandlerFactory());
         this.events = new SerialExecutor(kernel.workers());
-        this.finder = node -> CompletableFuture.completedFuture(addressBook.getOrDefault(node, List.of()));
+        this.finder = node -> CompletableFuture.completedFuture(List.of());
     }
 
     /** The transport in use (for logs and tests). */
@@ -169,7 +171,10 @@ public final class Network implements Remote, HandshakeHandler.Links {
         addressBook.put(node, List.copyOf(addresses));
     }
 
-    /** Replaces how addresses of unknown nodes are found (the global service asks its master). */
+    /**
+     * Sets how addresses of nodes missing from the address book are found (the global service
+     * asks its master, or looks in its database). The default finds none.
+     */
     public void setFinder(Function<String, CompletableFuture<List<String>>> finder) {
         this.finder = finder;
     }
@@ -261,6 +266,16 @@ public final class Network implements Remote, HandshakeHandler.Links {
         }
     }
 
+    /** Starts connecting to {@code nodeId} if no link is up or being made (keepalive of global nodes). */
+    public void connect(String nodeId) {
+        RemoteNode rn = node(nodeId);
+        synchronized (rn) {
+            if (rn.link == null && !rn.connecting && !rn.reportingDown && !closed) {
+                startConnect(rn);
+            }
+        }
+    }
+
     @Override
     public void sendIfUp(String nodeId, List<?> message) {
         RemoteNode rn = nodes.get(nodeId);
@@ -302,7 +317,10 @@ public final class Network implements Remote, HandshakeHandler.Links {
         if (!rn.handshakes.isEmpty()) {
             return; // the node is dialling us: wait for that handshake
         }
-        finder.apply(rn.id).whenComplete((addrs, err) -> {
+        List<String> known = addressBook.get(rn.id);
+        CompletableFuture<List<String>> lookup = known != null && !known.isEmpty()
+                ? CompletableFuture.completedFuture(known) : finder.apply(rn.id);
+        lookup.whenComplete((addrs, err) -> {
             if (err != null || addrs == null || addrs.isEmpty()) {
                 giveUp(rn, attempt, "no known address");
             } else {
@@ -387,6 +405,9 @@ public final class Network implements Remote, HandshakeHandler.Links {
         try {
             kernel.nodeDown(rn.id, why);
             if (wasUp) {
+                for (NodeListener o : observers) {
+                    o.changed(rn.id, false, why);
+                }
                 for (NodeListener l : listeners) {
                     events.execute(() -> l.changed(rn.id, false, why));
                 }
@@ -412,7 +433,15 @@ public final class Network implements Remote, HandshakeHandler.Links {
         List<HandshakeHandler> losers = new ArrayList<>();
         synchronized (rn) {
             if (rn.link != null) {
+                CompletableFuture<String> dial = dials.remove(handshake);
+                if (dial != null) {
+                    dial.complete(nodeId); // whoever dialled this address wanted that node: it is up
+                }
                 return nodeId + " already connected, not connecting again.";
+            }
+            if (rn.reportingDown) {
+                // its monitors are firing: nothing of a new link may arrive before they have
+                return nodeId + " was just lost and is being reported down; try again";
             }
             // competitors: handshakes that named the node already, and our own dial in progress
             // (even before its greeting arrived), so that both ends decide alike
@@ -459,6 +488,9 @@ public final class Network implements Remote, HandshakeHandler.Links {
             rn.connecting = false;
             rn.cancelTimers();
         }
+        for (NodeListener o : observers) {
+            o.changed(nodeId, true, KillReason.NORMAL);
+        }
         CompletableFuture<String> dial = dials.remove(handshake);
         if (dial != null) {
             dial.complete(nodeId);
@@ -475,7 +507,8 @@ public final class Network implements Remote, HandshakeHandler.Links {
     public void failed(String nodeId, HandshakeHandler handshake, String reason) {
         CompletableFuture<String> dial = dials.remove(handshake);
         if (dial != null) {
-            dial.completeExceptionally(new IOException("handshake failed: " + reason));
+            dial.completeExceptionally(kernel.nodeId().equals(nodeId)
+                    ? new SelfLinkException(reason) : new IOException("handshake failed: " + reason));
         }
         if (nodeId == null) {
             return;
@@ -520,6 +553,15 @@ public final class Network implements Remote, HandshakeHandler.Links {
     public org.aemp.Guard monitorNodes(NodeListener listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Adds a listener called inline, on the thread that notices the change, before any message of a
+     * new link is delivered and before a lost link's node can be reached again. It must only
+     * hand the event on (the global service queues it), never block or call back.
+     */
+    public void observe(NodeListener observer) {
+        observers.add(observer);
     }
 
     // ---- lifecycle ----

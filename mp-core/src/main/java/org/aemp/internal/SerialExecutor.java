@@ -1,4 +1,4 @@
-package org.aemp.internal.net;
+package org.aemp.internal;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
@@ -8,15 +8,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks one at a time, in submission order, on a shared pool: node up/down events must reach
- * listeners in the order they happened (an up is always followed by its down). Thread-safe.
+ * listeners in the order they happened (an up is always followed by its down), and the global
+ * service keeps all its state confined to one of these. Thread-safe.
  */
-final class SerialExecutor implements Executor {
+public final class SerialExecutor implements Executor {
     private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
     private final Executor pool;
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>(); // guarded by this
     private boolean running; // guarded by this
 
-    SerialExecutor(Executor pool) {
+    public SerialExecutor(Executor pool) {
         this.pool = pool;
     }
 
