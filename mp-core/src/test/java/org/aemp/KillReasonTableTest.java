@@ -62,9 +62,9 @@ class KillReasonTableTest {
                 }, List.of("no_such_port", "cannot monitor nonexistent port", "a#missing")),
                 Arguments.of("transport_error: the port's node cannot be reached", (Scenario) (node, down) -> {
                     PortId p = PortId.parse("unreachable#x");
-                    node.monitor(p, down::put);
+                    node.monitor(p, down::put); // no master to ask for its address: gives up after connect_interval
                     return p;
-                }, List.of("transport_error", "unreachable", "no known address")),
+                }, List.of("transport_error", "unreachable", "connect timeout")),
                 Arguments.of("anything else: chosen by the application", (Scenario) (node, down) -> {
                     PortId p = node.newPort((ctx, msg) -> { });
                     node.monitor(p, down::put);

@@ -87,11 +87,13 @@ class LoopbackLinkTest {
     }
 
     @Test
-    void sendingToAnUnknownNodeFiresItsMonitorsWithNoKnownAddress() {
-        Node b = nodes.listening("b");
+    void withoutAMasterAnUnknownNodeTimesOutAfterConnectInterval() {
+        Node b = nodes.listening("b", c -> c.connectInterval(Duration.ofMillis(300)));
         Probe<KillReason> down = new Probe<>();
+        long start = System.nanoTime();
         b.monitor(PortId.parse("ghost#x"), down::put);
-        assertThat(down.next().values()).containsExactly("transport_error", "ghost", "no known address");
+        assertThat(down.next().values()).containsExactly("transport_error", "ghost", "connect timeout");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
     }
 
     @Test

@@ -146,6 +146,16 @@ class NetworkTest {
     }
 
     @Test
+    void aNodeTheMasterDoesNotKnowHasNoKnownAddress() throws Exception {
+        Node seed = seed();
+        Node a = leaf("a", seed);
+        assertThat(a.db().keys("x")).succeedsWithin(Duration.ofSeconds(10)); // a query answers once a has its master
+        Probe<KillReason> down = new Probe<>();
+        a.monitor(PortId.parse("ghost#x"), down::put);
+        assertThat(down.next().values()).containsExactly("transport_error", "ghost", "no known address");
+    }
+
+    @Test
     void queriesWaitForAMasterAndNodesWithoutSeedsStayLocal() {
         Node lone = nodes.listening("lone");
         var f = lone.db().keys("anything");
