@@ -16,11 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.aemp.cli.CommandTable.Group;
+import org.aemp.config.ConfigException;
 import org.aemp.config.EffectiveConfig;
 import org.aemp.config.PerlValues;
 import org.aemp.config.PrettyJson;
 import org.aemp.config.Profiles;
-import org.aemp.config.ConfigException;
 import org.aemp.tls.CertificateGenerator;
 
 /**

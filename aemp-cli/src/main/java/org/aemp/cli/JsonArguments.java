@@ -3,6 +3,7 @@ package org.aemp.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
@@ -95,9 +96,9 @@ final class JsonArguments {
         } catch (IOException | RuntimeException e) {
             // JsonProcessingException (syntax, nesting depth, number length), or a number Jackson
             // could not convert: all mean "not valid JSON" here.
-            JsonLocation at = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
+            JsonLocation at = e instanceof JsonProcessingException jpe
                     ? jpe.getLocation() : null;
-            String problem = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
+            String problem = e instanceof JsonProcessingException jpe
                     ? jpe.getOriginalMessage() : e.getMessage();
             throw malformed(text, position, at == null ? -1 : offset(at), problem == null ? e.toString() : problem);
         }

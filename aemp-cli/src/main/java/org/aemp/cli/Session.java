@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.aemp.config.PerlValues;
 import org.aemp.config.RcFile;
@@ -170,7 +171,7 @@ final class Session {
             type = "a boolean";
         } else if (value instanceof Number) {
             type = "a number";
-        } else if (value instanceof java.util.List) {
+        } else if (value instanceof List) {
             type = "an array";
         } else {
             type = "an object";
