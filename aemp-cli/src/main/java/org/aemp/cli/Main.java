@@ -1,30 +1,80 @@
 package org.aemp.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
-import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.aemp.cli.CommandTable.Entry;
+import org.aemp.cli.CommandTable.Group;
 
-/** Entry point of {@code aemp}: dispatches the first word to a command. */
+/**
+ * Entry point of {@code aemp}: runs a command line of chained commands (see {@link Dispatcher})
+ * from the {@linkplain #commands() command table}.
+ */
 public final class Main {
+    /** The network commands of Perl's aemp that the Java tool does not have yet. */
+    static final List<String> NETWORK_COMMANDS = List.of("snd", "cal", "mon", "eval", "shell", "trace", "restart");
+
+    private static final CommandTable COMMANDS = commands();
+
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        System.exit(run(args, out, err));
     }
 
-    /** Runs one command line; returns the exit status (0 ok, 1 failure, 2 usage error). */
+    /**
+     * Runs one command line in this process's environment (the rc file from
+     * {@code PERL_ANYEVENT_MP_RC}, {@code HOME} or {@code APPDATA}).
+     *
+     * @return the exit status: 0 ok, 1 failure, 2 usage error
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0) {
-            err.println("Usage: aemp subcommand ... (try 'aemp demo')");
-            return 2;
+        return run(args, out, err, Environment.system());
+    }
+
+    /** Runs one command line in the given environment; for tests. */
+    static int run(String[] args, PrintStream out, PrintStream err, Environment env) {
+        return new Dispatcher(COMMANDS, env, out, err).run(args);
+    }
+
+    /** The command table: configuration commands, network commands, the demo and help. */
+    static CommandTable commands() {
+        CommandTable.Builder t = CommandTable.builder();
+        ConfigCommands.register(t);
+        for (String name : NETWORK_COMMANDS) {
+            t.add(name, Group.NETWORK, "...", "Network command of Perl's aemp; not implemented yet.",
+                    notImplemented(name));
         }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        switch (args[0]) {
-            case "demo":
-                return new Demo(out).run(rest);
-            default:
-                err.println(args[0] + ": no such aemp command");
-                return 2;
-        }
+        t.add(new Entry("run", Group.NETWORK, "[<profile>] [<key> <value>]...",
+                "Runs a node (only as the first word); not implemented yet.", notImplemented("run"), true, false));
+        t.add("demo", Group.OTHER, "", "Shows ports, spawn, monitors and calls on a node of its own; takes all"
+                + " remaining words.", (s, a) -> {
+                    List<Object> rest = a.rest();
+                    String[] words = rest.stream().map(Words::text).toArray(String[]::new);
+                    int status = new Demo(s.out()).run(words);
+                    if (status != 0) {
+                        throw CommandException.failure("demo failed");
+                    }
+                });
+        Command help = (s, a) -> {
+            List<Object> rest = a.rest();
+            s.out().print(COMMANDS.help(rest.isEmpty() ? Optional.empty() : Optional.of(Words.text(rest.get(0)))));
+        };
+        t.add("help", Group.OTHER, "[<command>]", "Shows this text, or the usage of one command.", help);
+        t.add(new Entry("--help", Group.OTHER, "", "Same as help.", help, false, true));
+        t.add(new Entry("-h", Group.OTHER, "", "Same as help.", help, false, true));
+        return t.build();
+    }
+
+    private static Command notImplemented(String name) {
+        return (s, a) -> {
+            throw CommandException.failure(name + ": not implemented yet in the Java aemp");
+        };
     }
 }

@@ -1,0 +1,96 @@
+package org.aemp.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonArgumentsTest {
+
+    private static List<Object> rewrite(String... args) {
+        return JsonArguments.rewrite(List.of(args));
+    }
+
+    @Test
+    void oneArgumentStartingWithABracketIsTheWholeArgumentList() {
+        assertThat(rewrite("[\"setmonitor_timeout\", 20, \"secure\", true, null, {\"a\":[1.5]}]"))
+                .containsExactly("setmonitor_timeout", 20L, "secure", true, null, Map.of("a", List.of(1.5)));
+    }
+
+    @Test
+    void elementsOfTheWholeListAreNotDecodedAgain() {
+        assertThat(rewrite("[\"secret\", \"[abc\"]")).containsExactly("secret", "[abc");
+    }
+
+    @Test
+    void withSeveralArgumentsEachJsonLookingOneIsDecoded() {
+        assertThat(rewrite("secret", "\"text\"", "binds", "[\"a\"]", "x", "{\"k\":null}", "20", "true", "null", ""))
+                .containsExactly("secret", "text", "binds", List.of("a"), "x", mapWithNull(), "20", "true", "null", "");
+    }
+
+    private static Map<String, Object> mapWithNull() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("k", null);
+        return m;
+    }
+
+    @Test
+    void aLoneNonArrayArgumentIsDecodedByTheSecondRule() {
+        assertThat(rewrite("\"showconfig\"")).containsExactly("showconfig");
+        assertThat(rewrite("{\"a\":1}")).containsExactly(Map.of("a", 1L));
+    }
+
+    @Test
+    void numbersFollowJsonXs() {
+        assertThat(rewrite("[1, -5, 1.5, 1e3, 18446744073709551615, 18446744073709551616]"))
+                .containsExactly(1L, -5L, 1.5, 1000.0, new BigInteger("18446744073709551615"), "18446744073709551616");
+    }
+
+    @Test
+    void decodingIsStrict() {
+        for (String bad : List.of("[1,]", "[1] x", "[1] [2]", "{'a':1}", "[NaN]", "\"a", "[\"\\ud800\"]",
+                "[# c\n1]", "[01]", "\"tab\there\"", "{", "[")) {
+            assertThatThrownBy(() -> rewrite("x", bad)).as(bad)
+                    .isInstanceOfSatisfying(CommandException.class, e -> assertThat(e.status()).isEqualTo(2))
+                    .hasMessageStartingWith("malformed JSON in argument 2 ");
+        }
+    }
+
+    @Test
+    void theErrorNamesTheArgumentAndTheOffset() {
+        assertThatThrownBy(() -> rewrite("secret", "{bad")).hasMessageStartingWith("malformed JSON in argument 2 '{bad': ")
+                .hasMessageContaining("character offset 1");
+        assertThatThrownBy(() -> rewrite("[\"a\", oops]")).hasMessageContaining("argument 1");
+    }
+
+    @Test
+    void nestingDeeperThan512Fails() {
+        String deep = "[".repeat(513) + "]".repeat(513);
+        assertThatThrownBy(() -> rewrite(deep)).isInstanceOf(CommandException.class);
+        assertThat(rewrite("[".repeat(512) + "]".repeat(512))).hasSize(1);
+    }
+
+    @Test
+    void splittingKeepsInnerEmptyPiecesAndDropsTrailingOnes() {
+        assertThat(Words.split(",a,,b,,")).containsExactly("", "a", "", "b");
+        assertThat(Words.split("")).isEmpty();
+        assertThat(Words.split(",,,")).isEmpty();
+        assertThat(Words.split("a")).containsExactly("a");
+        assertThat(Words.listArgument(null)).isEqualTo(List.of());
+        assertThat(Words.listArgument(4040L)).isEqualTo(List.of("4040"));
+        assertThat(Words.listArgument(12.5)).isEqualTo(List.of("12.5"));
+        assertThat(Words.listArgument(true)).isEqualTo(true);
+        assertThat(Words.listArgument(Map.of("a", 1L))).isEqualTo(Map.of("a", 1L));
+    }
+
+    @Test
+    void perlEqualityComparesScalarsAsText() {
+        assertThat(Words.perlEquals("4040", 4040L)).isTrue();
+        assertThat(Words.perlEquals("1", true)).isTrue();
+        assertThat(Words.perlEquals("", null)).isTrue();
+        assertThat(Words.perlEquals(List.of("a"), List.of("a"))).isFalse();
+    }
+}
