@@ -147,8 +147,32 @@ public final class Node implements AutoCloseable {
         if (!config.seeds().isEmpty()) {
             node.global.seeds(config.seeds());
         }
+        try {
+            node.startServices(config.services());
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
         log.info("node {} started (framings {})", id, codecs.stream().map(Codec::name).toList());
         return node;
+    }
+
+    /**
+     * AEMP {@code configure} from a profile: reads the rc file ({@code $PERL_ANYEVENT_MP_RC}, else
+     * {@code ~/.perl-anyevent-mp}), resolves {@code profile} (null: the host name) with
+     * {@code args} as configure arguments (the rc file wins unless {@code force} is set, as in
+     * AEMP), and starts the node.
+     *
+     * @throws IOException if the rc file cannot be read or parsed, or a bind fails
+     * @throws org.aemp.config.ConfigException if a profile value has the wrong type
+     */
+    public static Node configure(String profile, Map<String, ?> args) throws IOException {
+        Map<String, Object> all = new java.util.LinkedHashMap<>(args);
+        if (profile != null) {
+            all.put(org.aemp.config.Profiles.PROFILE, profile);
+        }
+        var profiles = org.aemp.config.Profiles.of(org.aemp.config.RcFile.locate().load());
+        return start(profiles.configure(all).toNodeConfigBuilder().build());
     }
 
     /** AEMP {@code $NODE}: this node's id. */
@@ -358,6 +382,42 @@ public final class Node implements AutoCloseable {
         requireNonNull(to, "to");
         List<Object> m = Messages.wrap(message.clone());
         return kernel.after(requireNonNull(delay, "delay"), () -> kernel.send(to, m));
+    }
+
+    /** The name of the built-in service that makes a node global, as in AEMP. */
+    public static final String GLOBAL_SERVICE = "AnyEvent::MP::Global::";
+
+    private void startServices(List<Object> services) {
+        if (services.isEmpty()) {
+            return;
+        }
+        Map<String, Service> found = new java.util.LinkedHashMap<>();
+        for (Service s : Providers.load(Service.class, Node.class.getClassLoader())) {
+            found.putIfAbsent(s.name(), s);
+        }
+        for (Object entry : services) {
+            String name = entry instanceof List<?> l ? String.valueOf(l.get(0)) : String.valueOf(entry);
+            List<Object> args = entry instanceof List<?> l
+                    ? new ArrayList<>(l.subList(1, l.size())) : List.of();
+            if (name.equals(GLOBAL_SERVICE)) {
+                global.becomeGlobal();
+                continue;
+            }
+            Service s = found.get(name);
+            if (s == null && name.endsWith("::")) {
+                s = found.get(name.substring(0, name.length() - 2));
+            }
+            if (s == null) {
+                throw new AempException("unknown service '" + name + "'; available: " + found.keySet()
+                        + " and " + GLOBAL_SERVICE + " (services are found on the class path through"
+                        + " META-INF/services/org.aemp.Service)");
+            }
+            try {
+                s.start(this, args);
+            } catch (Exception e) {
+                throw new AempException("service '" + name + "' failed to start: " + e.getMessage(), e);
+            }
+        }
     }
 
     // ---- network ----

@@ -48,6 +48,7 @@ public final class NodeConfig {
     private final int ioThreads;
     private final String runiq;
     private final String localPortPrefix;
+    private final List<Object> services;
 
     private NodeConfig(Builder b) {
         this.nodeId = b.nodeId;
@@ -71,6 +72,7 @@ public final class NodeConfig {
         this.ioThreads = b.ioThreads;
         this.runiq = b.runiq;
         this.localPortPrefix = b.localPortPrefix;
+        this.services = List.copyOf(b.services);
     }
 
     /** A builder with AEMP's defaults. */
@@ -102,6 +104,7 @@ public final class NodeConfig {
         b.ioThreads = ioThreads;
         b.runiq = runiq;
         b.localPortPrefix = localPortPrefix;
+        b.services = new ArrayList<>(services);
         return b;
     }
 
@@ -187,6 +190,11 @@ public final class NodeConfig {
         return ioThreads;
     }
 
+    /** The services to start, in order: names, or lists of a name and arguments. */
+    public List<Object> services() {
+        return services;
+    }
+
     /** The fixed RUNIQ, if {@link Builder#reproducibleIds} was used. */
     public Optional<String> runiq() {
         return Optional.ofNullable(runiq);
@@ -227,8 +235,28 @@ public final class NodeConfig {
         private int ioThreads = 1;
         private String runiq;
         private String localPortPrefix;
+        private List<Object> services = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Services to start once the node is up, in order (the {@code services} profile key): a
+         * {@link Service} name, or a list of a name and its arguments. {@code AnyEvent::MP::Global::}
+         * makes the node global.
+         */
+        public Builder services(List<?> services) {
+            requireNonNull(services, "services");
+            List<Object> copy = new ArrayList<>();
+            for (Object s : services) {
+                if (s instanceof String || (s instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof String)) {
+                    copy.add(s instanceof List<?> l ? List.copyOf(l.stream().map(x -> (Object) x).toList()) : s);
+                } else {
+                    throw new IllegalArgumentException("a service must be a name or a list [name, args...]: " + s);
+                }
+            }
+            this.services = copy;
+            return this;
         }
 
         /**

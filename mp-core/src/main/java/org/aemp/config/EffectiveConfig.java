@@ -9,8 +9,8 @@ import org.aemp.NodeConfig;
 
 /**
  * The configuration a profile gives after defaults, arguments and the rc file are merged (see
- * {@link Profiles}): every key, including those the Java node does not use ({@code services},
- * {@code autocork}, {@code nodelay}, {@code eval}, {@code version}, {@code parent}, and
+ * {@link Profiles}): every key, including those the Java node does not use ({@code autocork},
+ * {@code nodelay}, {@code eval}, {@code version}, {@code parent}, and
  * {@code profile}, the rc file's whole profile table), which stay available through
  * {@link #values()}. Immutable and thread-safe.
  */
@@ -64,6 +64,8 @@ public final class EffectiveConfig {
      *       passed on as "not configured", so that the node offers the codecs it actually has on the
      *       class path; any other list is passed on as given.
      *   <li>{@code secure}: Perl truthiness ({@link PerlValues#isTrue}).
+     *   <li>{@code services}: an array of names or {@code [name, args...]} lists, started by name
+     *       through {@link org.aemp.Service} ({@code AnyEvent::MP::Global::} makes the node global).
      * </ul>
      *
      * @throws ConfigException if a value has the wrong type or is out of range; the message names

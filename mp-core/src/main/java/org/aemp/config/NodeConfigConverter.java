@@ -64,6 +64,24 @@ final class NodeConfigConverter {
         }
 
         b.secure(PerlValues.isTrue(v.get("secure")));
+
+        Object services = v.get("services");
+        if (services != null) {
+            if (!(services instanceof List<?> list)) {
+                throw err.wrongType("services", "a JSON array of service names or [name, args...] lists",
+                        PerlValues.describe(services));
+            }
+            List<Object> entries = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                Object e = list.get(i);
+                if (e instanceof String || (e instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof String)) {
+                    entries.add(e);
+                } else {
+                    throw err.wrongType("services[" + i + "]", "a name or a list [name, args...]", PerlValues.describe(e));
+                }
+            }
+            b.services(entries);
+        }
         return b;
     }
 
