@@ -69,8 +69,7 @@ public final class Node implements AutoCloseable {
     private final TlsProvider tlsProvider;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Node(NodeConfig config, String id, boolean bareCounters, String runiq, List<Codec> codecs)
-            throws IOException {
+    private Node(NodeConfig config, String id, boolean bareCounters, String runiq, List<Codec> codecs) {
         this.config = config;
         this.id = id;
         this.codecs = codecs;

@@ -106,8 +106,4 @@ final class Link {
     public String toString() {
         return "link to " + node + " (" + channel + ")";
     }
-
-    Network network() {
-        return network;
-    }
 }
