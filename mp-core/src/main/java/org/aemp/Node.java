@@ -83,7 +83,8 @@ public final class Node implements AutoCloseable {
         ClassLoader loader = Node.class.getClassLoader();
         Map<String, AuthMethod> methods = Providers.authMethods(
                 config.authMethods().orElseGet(() -> Providers.load(AuthMethod.class, loader)));
-        this.tlsProvider = config.cert().isPresent() ? Providers.tls(Providers.load(TlsProvider.class, loader)) : null;
+        this.tlsProvider = config.cert().isEmpty() ? null
+                : config.tlsProvider().orElseGet(() -> Providers.tls(Providers.load(TlsProvider.class, loader)));
         if (tlsProvider != null) {
             tls.set(newTlsContext(config.cert().get()));
         }

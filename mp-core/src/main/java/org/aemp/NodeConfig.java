@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.aemp.spi.AuthMethod;
 import org.aemp.spi.Codec;
 import org.aemp.spi.Secret;
+import org.aemp.spi.TlsProvider;
 
 /**
  * How to start a {@link Node}: its id, listen and seed addresses, secret, certificate, framings,
@@ -42,6 +43,7 @@ public final class NodeConfig {
     private final Map<String, InitFunction> functions;
     private final List<Codec> codecs;
     private final List<AuthMethod> authMethods;
+    private final TlsProvider tlsProvider;
     private final String transport;
     private final int maxFrameLength;
     private final int workerThreads;
@@ -66,6 +68,7 @@ public final class NodeConfig {
         this.functions = Map.copyOf(b.functions);
         this.codecs = b.codecs == null ? null : List.copyOf(b.codecs);
         this.authMethods = b.authMethods == null ? null : List.copyOf(b.authMethods);
+        this.tlsProvider = b.tlsProvider;
         this.transport = b.transport;
         this.maxFrameLength = b.maxFrameLength;
         this.workerThreads = b.workerThreads;
@@ -98,6 +101,7 @@ public final class NodeConfig {
         b.functions = new LinkedHashMap<>(functions);
         b.codecs = codecs;
         b.authMethods = authMethods;
+        b.tlsProvider = tlsProvider;
         b.transport = transport;
         b.maxFrameLength = maxFrameLength;
         b.workerThreads = workerThreads;
@@ -173,6 +177,11 @@ public final class NodeConfig {
         return Optional.ofNullable(authMethods);
     }
 
+    /** The TLS provider given explicitly, bypassing discovery; empty means "discover". */
+    public Optional<TlsProvider> tlsProvider() {
+        return Optional.ofNullable(tlsProvider);
+    }
+
     /** The transport to use by name; empty means "the best available". */
     public Optional<String> transport() {
         return Optional.ofNullable(transport);
@@ -229,6 +238,7 @@ public final class NodeConfig {
         private Map<String, InitFunction> functions = new LinkedHashMap<>();
         private List<Codec> codecs;
         private List<AuthMethod> authMethods;
+        private TlsProvider tlsProvider;
         private String transport;
         private int maxFrameLength = 64 << 20;
         private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -373,6 +383,16 @@ public final class NodeConfig {
         /** Uses these auth methods instead of discovering them. */
         public Builder authMethods(List<AuthMethod> methods) {
             this.authMethods = methods == null ? null : List.copyOf(methods);
+            return this;
+        }
+
+        /**
+         * Uses this TLS provider instead of discovering one, for this node only; it is used only
+         * if a {@link #cert cert} is set. With mp-tls, {@code new AempTlsProvider(SslProvider.JDK)}
+         * forces the JDK's TLS and {@code SslProvider.OPENSSL} BoringSSL.
+         */
+        public Builder tlsProvider(TlsProvider provider) {
+            this.tlsProvider = provider;
             return this;
         }
 

@@ -8,7 +8,9 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.security.GeneralSecurityException;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
 import org.aemp.spi.TlsContext;
 import org.aemp.spi.TlsProvider;
 import org.slf4j.Logger;
@@ -22,7 +24,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The implementation is BoringSSL through netty-tcnative ({@link SslProvider#OPENSSL}) when
  * its native library loads, else the JDK's ({@link SslProvider#JDK}); the choice is logged once at
- * INFO. {@link #AempTlsProvider(SslProvider)} forces one. Found through
+ * INFO. Two ways force one: for every node of the JVM, the system property
+ * {@value #IMPLEMENTATION_PROPERTY} ({@code jdk} or {@code openssl}), read by the no-argument
+ * constructor, that is, each time a node starts; for one node,
+ * {@code NodeConfig.builder().tlsProvider(new AempTlsProvider(SslProvider.JDK))}. Found through
  * {@code META-INF/services/org.aemp.spi.TlsProvider}. Thread-safe.
  *
  * <p><b>Engines.</b> {@link TlsContext#newEngine} returns a new engine per link. OpenSSL engines
@@ -43,11 +48,38 @@ public final class AempTlsProvider implements TlsProvider {
     private static final Logger log = LoggerFactory.getLogger(AempTlsProvider.class);
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
-    private final SslProvider provider;
+    /**
+     * The system property that forces the implementation of {@link #AempTlsProvider()}: {@code jdk}
+     * or {@code openssl} (any case); unset or empty means "the best available".
+     */
+    public static final String IMPLEMENTATION_PROPERTY = "org.aemp.tls.implementation";
 
-    /** The provider with the best implementation available here, as {@link java.util.ServiceLoader} creates it. */
+    private final SslProvider provider;
+    /** Why the implementation named by the system property cannot be used, or null. */
+    private final String unusable;
+
+    /**
+     * The provider with the implementation named by the system property
+     * {@value #IMPLEMENTATION_PROPERTY}, or else the best one available here, as
+     * {@link java.util.ServiceLoader} creates it. Never throws: if the property names an
+     * implementation that cannot be used, {@link #newContext} fails and says why.
+     */
     public AempTlsProvider() {
-        this.provider = AutoChoice.PROVIDER;
+        String forced = System.getProperty(IMPLEMENTATION_PROPERTY, "").trim();
+        if (forced.isEmpty()) {
+            this.provider = AutoChoice.PROVIDER;
+            this.unusable = null;
+        } else if (forced.equalsIgnoreCase("jdk")) {
+            this.provider = SslProvider.JDK;
+            this.unusable = null;
+        } else if (forced.equalsIgnoreCase("openssl")) {
+            this.provider = SslProvider.OPENSSL;
+            this.unusable = OpenSsl.isAvailable() ? null : "OpenSSL (netty-tcnative) is not available here: "
+                    + OpenSsl.unavailabilityCause();
+        } else {
+            this.provider = AutoChoice.PROVIDER;
+            this.unusable = "unknown TLS implementation '" + forced + "'; expected jdk or openssl";
+        }
     }
 
     /**
@@ -68,6 +100,7 @@ public final class AempTlsProvider implements TlsProvider {
                     + OpenSsl.unavailabilityCause(), OpenSsl.unavailabilityCause());
         }
         this.provider = provider;
+        this.unusable = null;
     }
 
     /** The implementation this provider uses: {@link SslProvider#OPENSSL} or {@link SslProvider#JDK}. */
@@ -78,22 +111,35 @@ public final class AempTlsProvider implements TlsProvider {
     /**
      * Reads the PEM text ({@link PemBundle#parse}) and builds a server and a client context from it.
      *
-     * @throws GeneralSecurityException if the PEM text is unusable, or the TLS implementation refuses
-     *     the key or certificates; the message says which
+     * @throws GeneralSecurityException if the PEM text is unusable, the TLS implementation refuses
+     *     the key or certificates, or the system property names an implementation that cannot be
+     *     used; the message says which
      */
     @Override
     public TlsContext newContext(String pem) throws GeneralSecurityException {
+        if (unusable != null) {
+            throw new GeneralSecurityException("system property " + IMPLEMENTATION_PROPERTY + ": " + unusable);
+        }
         PemBundle bundle = PemBundle.parse(pem);
+        // BoringSSL needs refusals labelled to send a meaningful alert; the JDK sends certificate_unknown
+        TrustManager trust = provider == SslProvider.OPENSSL
+                ? OpenSslAlertTrustManager.trusting(bundle.trustedCertificates()) : null;
+        KeyManager keys = NodeKeyManager.of(bundle.privateKey(), bundle.certificateChain());
         try {
-            SslContext server = SslContextBuilder.forServer(bundle.privateKey(), bundle.certificateChain())
-                    .clientAuth(ClientAuth.REQUIRE)
-                    .trustManager(bundle.trustedCertificates())
+            SslContextBuilder serverBuilder = SslContextBuilder.forServer(keys).clientAuth(ClientAuth.REQUIRE);
+            SslContextBuilder clientBuilder = SslContextBuilder.forClient().keyManager(keys);
+            if (trust != null) {
+                serverBuilder.trustManager(trust);
+                clientBuilder.trustManager(trust);
+            } else {
+                serverBuilder.trustManager(bundle.trustedCertificates());
+                clientBuilder.trustManager(bundle.trustedCertificates());
+            }
+            SslContext server = serverBuilder
                     .protocols(PROTOCOLS)
                     .sslProvider(provider)
                     .build();
-            SslContext client = SslContextBuilder.forClient()
-                    .keyManager(bundle.privateKey(), bundle.certificateChain())
-                    .trustManager(bundle.trustedCertificates())
+            SslContext client = clientBuilder
                     .protocols(PROTOCOLS)
                     // Netty 4.2 checks the host name by default; AEMP (like Perl's verify_peername unset) does not
                     .endpointIdentificationAlgorithm(null)

@@ -42,6 +42,30 @@ class AempTlsProviderTest {
     }
 
     @Test
+    void aSystemPropertyForcesTheImplementationOfTheNoArgumentProvider() throws Exception {
+        String old = System.getProperty(AempTlsProvider.IMPLEMENTATION_PROPERTY);
+        try {
+            System.setProperty(AempTlsProvider.IMPLEMENTATION_PROPERTY, "jdk");
+            assertThat(new AempTlsProvider().sslProvider()).isEqualTo(SslProvider.JDK);
+            assertThat(new AempTlsProvider().newContext(SELF_SIGNED).implementation()).isEqualTo("JDK");
+            System.setProperty(AempTlsProvider.IMPLEMENTATION_PROPERTY, "OpenSSL");
+            assertThat(new AempTlsProvider().sslProvider()).isEqualTo(SslProvider.OPENSSL);
+            System.setProperty(AempTlsProvider.IMPLEMENTATION_PROPERTY, "gnutls");
+            AempTlsProvider unknown = new AempTlsProvider(); // ServiceLoader must be able to create it
+            assertThatThrownBy(() -> unknown.newContext(SELF_SIGNED)).isInstanceOf(GeneralSecurityException.class)
+                    .hasMessageContaining(AempTlsProvider.IMPLEMENTATION_PROPERTY)
+                    .hasMessageContaining("unknown TLS implementation 'gnutls'; expected jdk or openssl");
+        } finally {
+            if (old == null) {
+                System.clearProperty(AempTlsProvider.IMPLEMENTATION_PROPERTY);
+            } else {
+                System.setProperty(AempTlsProvider.IMPLEMENTATION_PROPERTY, old);
+            }
+        }
+        assertThat(new AempTlsProvider().sslProvider()).isEqualTo(SslProvider.OPENSSL);
+    }
+
+    @Test
     void serviceLoaderFindsTheProvider() {
         List<TlsProvider> found = Providers.load(TlsProvider.class, getClass().getClassLoader());
 

@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ByteProcessor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.aemp.spi.AuthMethod;
 import org.aemp.spi.Codec;
 import org.aemp.spi.HandshakeException;
@@ -72,6 +74,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private byte[] peerGreeting;
     private Greeting peer;
     private TlsContext tls;
+    private SslHandler ssl;
     private Codec sendCodec;
     private ScheduledFuture<?> timeout;
     private long lastRead;
@@ -203,7 +206,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                     case NONCE -> {
                         onNonce(ctx, line);
                         if (state == State.TLS) {
-                            return buffer.isReadable() ? buffer.readRetainedSlice(buffer.readableBytes()) : null;
+                            // a copy, not a slice: the SslHandler may keep these bytes while this
+                            // handler's buffer fills with what it decrypts
+                            return buffer.isReadable() ? buffer.readBytes(buffer.readableBytes()) : null;
                         }
                     }
                     case AUTH -> onAuth(ctx, line);
@@ -265,9 +270,15 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         peerNonce = nonce;
         tls = peer.offersTls() ? settings.tls().get() : null;
+        if (tls == null && acceptsOnlyTls()) {
+            throw new HandshakeException((peer.offersTls() ? "this node has no certificate"
+                    : "node " + peer.nodeId() + " offers no TLS (no tls=1.0 in its greeting: it has no certificate)")
+                    + ", but this node accepts only " + String.join(",", settings.accept()));
+        }
         if (tls != null) {
+            // PROTOCOL.md 6: the side with the smaller nonce (unsigned bytes) is the TLS client
             boolean client = Arrays.compareUnsigned(ownNonce, peerNonce) < 0;
-            SslHandler ssl = new SslHandler(tls.newEngine(client));
+            ssl = new SslHandler(tls.newEngine(client));
             ssl.setHandshakeTimeoutMillis(settings.monitorTimeout().toMillis());
             state = State.TLS;
             ctx.pipeline().addBefore(ctx.name(), "tls", ssl);
@@ -290,12 +301,61 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 process(ctx);
+            } else if (done.cause() instanceof ClosedChannelException) {
+                // no alert came; Perl (AnyEvent::Handle) closes without one when it refuses a certificate
+                fail(ctx, "TLS handshake failed: the connection closed before it completed (did the peer refuse"
+                        + " this node's certificate?)", true);
             } else {
-                fail(ctx, "TLS handshake failed: " + done.cause().getMessage(), true);
+                fail(ctx, "TLS handshake failed: " + describe(done.cause()), true);
             }
             return;
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /** True if every method this node accepts needs TLS ({@code auth_accept} limited to {@code tls_*}). */
+    private boolean acceptsOnlyTls() {
+        if (settings.accept().isEmpty()) {
+            return false;
+        }
+        for (String name : settings.accept()) {
+            AuthMethod m = settings.methods().get(name);
+            if (m == null || !m.requiresTls()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A failure for the log: its message and, if different, its root cause's. TLS errors need the
+     * cause: BoringSSL's own message is just {@code General OpenSslEngine problem}, and the reason
+     * (an unknown CA, an expired or missing certificate) is further down the chain.
+     */
+    static String describe(Throwable failure) {
+        while (failure.getCause() != null && failure.getCause() != failure
+                && String.valueOf(failure.getMessage()).equals(failure.getCause().toString())) {
+            failure = failure.getCause(); // a bare wrapper, such as Netty's DecoderException
+        }
+        Throwable root = failure;
+        for (int i = 0; i < 20 && root.getCause() != null && root.getCause() != root; i++) {
+            root = root.getCause();
+        }
+        String top = failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
+        if (root == failure) {
+            return top;
+        }
+        String cause = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        return top.contains(cause) ? top : top + "; cause: " + cause;
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Transcript transcript() {
@@ -340,7 +400,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         if (sawSecretMethod) {
             throw new HandshakeException("unable to handshake TLS and no shared secret configured");
         }
-        throw new HandshakeException(String.join(",", peer.auths()) + ": no common auth type supported");
+        String why = "";
+        if (tls == null && !peer.auths().isEmpty() && peer.auths().stream().allMatch(a -> a.startsWith("tls_"))) {
+            why = " (the peer accepts only TLS, and "
+                    + (settings.tls().get() == null ? "this node has no certificate)" : "sent no tls=1.0)");
+        }
+        throw new HandshakeException(String.join(",", peer.auths()) + ": no common auth type supported" + why);
     }
 
     private void onAuth(ChannelHandlerContext ctx, byte[] line) {
@@ -366,10 +431,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         if (receive == null) {
             throw new HandshakeException(f[2] + ": unusable remote framing");
         }
-        finish(ctx, receive);
+        finish(ctx, receive, name);
     }
 
-    private void finish(ChannelHandlerContext ctx, Codec receive) {
+    private void finish(ChannelHandlerContext ctx, Codec receive, String authMethod) {
         state = State.DONE;
         timeout.cancel(false);
         Link link = new Link(ctx.channel(), peer.nodeId(), sendCodec, network);
@@ -379,8 +444,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        log.debug("{}: link to {} up (sending {}, receiving {}{})", ctx.channel(), peer.nodeId(), sendCodec.name(),
-                receive.name(), tls != null ? ", TLS" : "");
+        if (log.isDebugEnabled()) {
+            log.debug("{}: link to {} up (peer auth {}, sending {}, receiving {}{})", ctx.channel(), peer.nodeId(),
+                    authMethod, sendCodec.name(), receive.name(), ssl == null ? ""
+                            : ", " + ssl.engine().getSession().getProtocol() + " " + ssl.engine().getSession()
+                                    .getCipherSuite() + " (" + tls.implementation() + ")");
+        }
         ctx.pipeline().remove(this); // hands the bytes after the auth line to the frame handler
     }
 
@@ -419,7 +488,13 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        fail(ctx, "connection error during the handshake: " + cause.getMessage(), false);
+        if (state == State.TLS || ssl != null && causedBy(cause, SSLException.class)) {
+            // in TLS 1.3 the client's TLS handshake is done before the server checks its certificate,
+            // so a refusal (an alert) may come while waiting for the auth line
+            fail(ctx, "TLS handshake failed: " + describe(cause), true);
+        } else {
+            fail(ctx, "connection error during the handshake: " + describe(cause), false);
+        }
     }
 
     @Override
