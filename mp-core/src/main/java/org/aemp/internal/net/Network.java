@@ -8,6 +8,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -58,6 +61,8 @@ public final class Network implements Remote, HandshakeHandler.Links {
     private final Map<String, RemoteNode> nodes = new ConcurrentHashMap<>();
     private final Map<String, List<String>> addressBook = new ConcurrentHashMap<>();
     private final List<Channel> servers = new CopyOnWriteArrayList<>();
+    /** Every connection, established or handshaking, so that close() ends them all. */
+    private final ChannelGroup channels = new DefaultChannelGroup("aemp-links", GlobalEventExecutor.INSTANCE);
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
     private final List<NodeListener> observers = new CopyOnWriteArrayList<>();
     private final Map<HandshakeHandler, CompletableFuture<String>> dials = new ConcurrentHashMap<>();
@@ -136,6 +141,7 @@ public final class Network implements Remote, HandshakeHandler.Links {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        channels.add(ch);
                         ch.pipeline().addLast("handshake", newHandshake(false, null, null));
                     }
                 });
@@ -219,6 +225,7 @@ public final class Network implements Remote, HandshakeHandler.Links {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        channels.add(ch);
                         ch.pipeline().addLast("handshake", handshake);
                     }
                 })
@@ -572,12 +579,7 @@ public final class Network implements Remote, HandshakeHandler.Links {
         for (Channel s : servers) {
             s.close();
         }
-        for (RemoteNode rn : nodes.values()) {
-            Link l = rn.link;
-            if (l != null) {
-                l.close();
-            }
-        }
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS); // links, and handshakes under way
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }
