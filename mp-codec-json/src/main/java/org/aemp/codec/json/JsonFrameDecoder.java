@@ -95,6 +95,11 @@ final class JsonFrameDecoder implements FrameDecoder {
             case END_ARRAY, END_OBJECT -> {
                 Object done = open.pop();
                 if (open.isEmpty()) {
+                    // a message that arrived whole within one chunk is checked here, not after the chunk
+                    long length = parser.currentLocation().getByteOffset() - frameStart;
+                    if (length > maxFrameLength) {
+                        throw new FrameTooLongException("json", length, maxFrameLength);
+                    }
                     frameStart = -1;
                     @SuppressWarnings("unchecked")
                     List<Object> message = (List<Object>) done;

@@ -11,6 +11,7 @@ import java.util.List;
 import org.aemp.spi.Codec;
 import org.aemp.spi.CodecException;
 import org.aemp.spi.FrameDecoder;
+import org.aemp.spi.FrameTooLongException;
 import org.aemp.testing.CodecConformance;
 import org.junit.jupiter.api.Test;
 
@@ -89,5 +90,17 @@ class JsonCodecTest extends CodecConformance {
         FrameDecoder d = codec.newDecoder(1024);
         assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[}")), m -> { })).isInstanceOf(CodecException.class);
         assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[1]")), m -> { })).isInstanceOf(CodecException.class);
+    }
+
+    @Test
+    void aMessageOverTheLimitIsRejectedAlsoWhenItArrivesInOneChunk() {
+        FrameDecoder d = codec.newDecoder(1024);
+        String big = "[\"p\"" + ",\"xx\"".repeat(300) + "]"; // 1.5 KiB of short strings
+        List<List<Object>> got = new ArrayList<>();
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[\"ok\"]" + big)), got::add))
+                .isInstanceOf(FrameTooLongException.class)
+                .hasMessageStartingWith("json: message of at least 150")
+                .hasMessageEndingWith(" bytes exceeds the frame limit of 1024 bytes");
+        assertThat(got).containsExactly(List.of("ok"));
     }
 }

@@ -31,7 +31,8 @@ record Greeting(String protocol, String version, String nodeId, List<String> aut
      * Parses a greeting line (without its line end), checking what AEMP 2.02 checks.
      *
      * @throws HandshakeException with AEMP's wording for a wrong protocol, a version other than 1,
-     *     or a line with fewer than five fields
+     *     or a line with fewer than five fields; also for an empty node id or one containing
+     *     {@code #}, which no port id can hold
      */
     static Greeting parse(byte[] line) {
         String text = new String(line, StandardCharsets.UTF_8);
@@ -48,6 +49,10 @@ record Greeting(String protocol, String version, String nodeId, List<String> aut
         }
         if (f[2].isEmpty()) {
             throw new HandshakeException("unparsable greeting: empty node id");
+        }
+        if (f[2].indexOf('#') >= 0) {
+            // Perl does not check, but such an id can name no port (node#port) and breaks every reply
+            throw new HandshakeException("unparsable greeting: invalid node id '" + clip(f[2]) + "': must not contain '#'");
         }
         Map<String, String> ext = new LinkedHashMap<>();
         for (int i = 5; i < f.length; i++) {

@@ -165,7 +165,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             long idle = System.nanoTime() - lastRead;
             long limit = settings.monitorTimeout().toNanos();
             if (idle >= limit) {
-                fail(ctx, "handshake timeout: no data for " + settings.monitorTimeout().toSeconds() + " s", false);
+                fail(ctx, "handshake timeout: no data for " + settings.monitorTimeout().toSeconds() + " s", true);
             } else {
                 scheduleTimeout(ctx, limit - idle);
             }
