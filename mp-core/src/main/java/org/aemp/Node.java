@@ -432,7 +432,8 @@ public final class Node implements AutoCloseable {
 
     /**
      * Connects to whatever node listens at {@code address} ({@code host:port}), as a node does with
-     * its seeds. Completes with that node's id once the link is up.
+     * its seeds. Completes with that node's id once the link is up, or at once if a link to that
+     * node is up already (a second link between two nodes is never made).
      */
     public CompletableFuture<String> connect(String address) {
         return network.dial(requireNonNull(address, "address"));
