@@ -5,7 +5,8 @@
 #
 # Keys: nodeid (default perl/%u), bind (comma list, default 127.0.0.1:*),
 # seeds (comma list, default none), secret (default interop-secret),
-# framing (comma list for framing_format; default: AnyEvent::MP's cbor,json,storable).
+# framing (comma list for framing_format; default: AnyEvent::MP's cbor,json,storable),
+# global (1: load AnyEvent::MP::Global, so the node is a global node and can be a seed).
 # AnyEvent::MP itself is found through PERL5LIB (set it to $AEMP_PERL5LIB).
 #
 # Serves:
@@ -26,6 +27,13 @@
 #   {"cmd":"mon",   "id":..,"port":p}                          logs {"event":"mon_fired","reason":[...]}
 #   {"cmd":"kil",   "id":..,"port":p,"reason":[...]}
 #   {"cmd":"cal",   "id":..,"to":port,"msg":[...],"timeout":s} logs {"event":"cal_result","msg":[...]}
+#   {"cmd":"db_set","id":..,"family":f,"key":k,"value":v}       db_set (the guard is kept)
+#   {"cmd":"db_del","id":..,"family":f,"key":k}                 db_del
+#   {"cmd":"db_reg","id":..,"family":f,"value":v}               db_reg of this node's #echo port
+#   {"cmd":"db_keys","id":..,"family":f}                        logs {"event":"db_keys","keys":[...]}
+#   {"cmd":"db_family","id":..,"family":f}                      logs {"event":"db_family","family":{...}}
+#   {"cmd":"db_mon","id":..,"family":f}                         logs {"event":"db_mon","family":{..},
+#                                                                  "added":[..],"changed":[..],"deleted":[..]}
 #   {"cmd":"quit"}
 # and logs to stdout, one JSON object per line: {"event":"ready","node":..,"binds":[..]},
 # node_up / node_down (with "reason"), rcv (what #echo, #rpc and spawned ports got), errors.
@@ -45,7 +53,8 @@ sub out {
    syswrite STDOUT, $JSON->encode (\%kv) . "\n";
 }
 
-my %cfg = (nodeid => "perl/%u", bind => "127.0.0.1:*", seeds => "", secret => "interop-secret", framing => "");
+my %cfg = (nodeid => "perl/%u", bind => "127.0.0.1:*", seeds => "", secret => "interop-secret", framing => "",
+           global => 0);
 for (@ARGV) {
    /^([a-z_]+)=(.*)$/s or die "usage: $0 key=value... (got '$_')\n";
    $cfg{$1} = $2;
@@ -66,6 +75,8 @@ our $NODES_GUARD = mon_nodes sub {
    my ($node, $up, @reason) = @_;
    out (event => $up ? "node_up" : "node_down", node => $node, reason => \@reason);
 };
+
+require AnyEvent::MP::Global if $cfg{global};
 
 configure %conf;
 
@@ -91,6 +102,8 @@ sub with_reply {
          : $_
    } @msg
 }
+
+our %GUARD; # keeps db guards alive
 
 my %CMD = (
    send => sub {
@@ -122,8 +135,38 @@ my %CMD = (
       cal $c->{to}, @{ $c->{msg} || [] }, sub { out (event => "cal_result", id => $c->{id}, msg => [@_]) },
          $c->{timeout} // 10;
    },
+   db_set => sub {
+      my ($c) = @_;
+      $GUARD{"set $c->{family} $c->{key}"} = db_set $c->{family} => $c->{key} => $c->{value};
+   },
+   db_del => sub {
+      my ($c) = @_;
+      delete $GUARD{"set $c->{family} $c->{key}"};
+      db_del $c->{family} => $c->{key};
+   },
+   db_reg => sub {
+      my ($c) = @_;
+      $GUARD{"reg $c->{family}"} = db_reg $c->{family} => "$NODE#echo" => $c->{value};
+   },
+   db_keys => sub {
+      my ($c) = @_;
+      db_keys $c->{family} => sub { out (event => "db_keys", id => $c->{id}, keys => [sort @{ $_[0] }]) };
+   },
+   db_family => sub {
+      my ($c) = @_;
+      db_family $c->{family} => sub { out (event => "db_family", id => $c->{id}, family => $_[0]) };
+   },
+   db_mon => sub {
+      my ($c) = @_;
+      $GUARD{"mon $c->{family}"} = db_mon $c->{family} => sub {
+         my ($f, $a, $ch, $d) = @_;
+         out (event => "db_mon", id => $c->{id}, family => {%$f}, added => $a || [], changed => $ch || [],
+              deleted => $d || []);
+      };
+   },
    quit => sub { exit 0 },
 );
+
 
 my $stdin_buf = "";
 our $STDIN_WATCH = AE::io *STDIN, 0, sub {
