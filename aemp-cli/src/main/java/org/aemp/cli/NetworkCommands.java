@@ -67,7 +67,7 @@ final class NetworkCommands {
         t.add("snd", Group.NETWORK, "<port> [<arg>...]",
                 "Sends the message [<arg>...] to <port>, then asks <port>'s node to confirm that it arrived. Prints"
                         + " 'message sent successfully', or why the port is gone (e.g. no_such_port ...). Exit 1 if"
-                        + " nothing comes back within 5 s. Takes all remaining words.",
+                        + " nothing comes back within 5 seconds. Takes all remaining words.",
                 NetworkCommands::send);
         t.add("cal", Group.NETWORK, "<port> [<arg>...]",
                 "Calls <port> with [<arg>..., <reply port>] and prints the reply as a JSON list; an empty line if"
@@ -80,7 +80,7 @@ final class NetworkCommands {
                 NetworkCommands::monitor);
         t.add("eval", Group.NETWORK, "<node> <perl>...",
                 "Asks a Perl node to evaluate the Perl code (the remaining words joined with spaces) and prints"
-                        + " the results as a JSON list. Exit 1 on an error (printed) or no answer within 5 s. Java"
+                        + " the results as a JSON list. Exit 1 on an error (printed) or no answer within 5 seconds. Java"
                         + " nodes answer with an error. Takes all remaining words.",
                 (s, a) -> {
                     String node = nodeArgument(a);
@@ -98,11 +98,11 @@ final class NetworkCommands {
         t.add("trace", Group.NETWORK, "<node>",
                 "Walks the network from <node>: asks each node which nodes it is connected to and prints"
                         + " '<node> -> <nodes>' lines (Java nodes answer too). Exit 1 if a node did not answer"
-                        + " within 15 s.",
+                        + " within 15 seconds.",
                 NetworkCommands::trace);
         t.add("restart", Group.NETWORK, "<node>",
                 "Asks a Perl node run under AnyEvent::Watchdog (Perl's 'aemp run') to restart. Prints an empty"
-                        + " line on success; exit 1 on an error or no answer within 5 s.",
+                        + " line on success; exit 1 on an error or no answer within 5 seconds.",
                 (s, a) -> evalOn(s, nodeArgument(a), RESTART_CODE, "restart"));
         t.add(new Entry("run", Group.NETWORK, "[<profile>] [<key> <value>]...",
                 "Runs a node: configures it from the rc file's profile (an odd number of words: the first is the"
@@ -329,7 +329,7 @@ final class NetworkCommands {
             Node node;
             try {
                 node = Node.start(config);
-            } catch (IOException | AempException e) {
+            } catch (IOException | AempException | IllegalArgumentException e) {
                 throw CommandException.failure("run: cannot start a node from profile " + profile + ": "
                         + e.getMessage(), e);
             }

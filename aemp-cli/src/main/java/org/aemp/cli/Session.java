@@ -184,7 +184,7 @@ final class Session {
             }
             try {
                 node = Node.start(config);
-            } catch (IOException | AempException e) {
+            } catch (IOException | AempException | IllegalArgumentException e) {
                 throw CommandException.failure("cannot start the node of aemp (profile " + CLI_PROFILE + "): "
                         + e.getMessage(), e);
             }

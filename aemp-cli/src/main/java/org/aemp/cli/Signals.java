@@ -20,22 +20,25 @@ final class Signals {
     }
 
     /**
-     * Runs {@code stop} (once, on the JVM's signal thread) on the first SIGTERM or SIGINT.
+     * Runs {@code stop} (once, on the JVM's signal thread) on the first SIGTERM or SIGINT. A second
+     * one ends the process at once, with status 128 + the signal's number, in case closing hangs.
      *
      * @return restores the previous handlers
      */
     static AutoCloseable onTerminate(Runnable stop) {
         AtomicBoolean fired = new AtomicBoolean();
-        Runnable once = () -> {
+        SignalHandler handler = s -> {
             if (fired.compareAndSet(false, true)) {
                 stop.run();
+            } else {
+                Runtime.getRuntime().halt(128 + s.getNumber());
             }
         };
         List<Runnable> restore = new ArrayList<>();
         for (String name : List.of("TERM", "INT")) {
             try {
                 Signal signal = new Signal(name);
-                SignalHandler previous = Signal.handle(signal, s -> once.run());
+                SignalHandler previous = Signal.handle(signal, handler);
                 restore.add(() -> Signal.handle(signal, previous));
             } catch (IllegalArgumentException e) {
                 // the platform does not let us handle it: keep the default action
