@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -220,7 +222,7 @@ final class NetworkCommands {
         private final CompletableFuture<Void> done = new CompletableFuture<>();
         // guarded by this
         private final Map<String, Guard> waiting = new LinkedHashMap<>();
-        private final java.util.Set<String> seen = new java.util.HashSet<>();
+        private final Set<String> seen = new HashSet<>();
         private final List<String> timedOut = new ArrayList<>();
         private PortId reply;
 
