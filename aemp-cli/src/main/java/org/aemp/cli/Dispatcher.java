@@ -57,6 +57,8 @@ final class Dispatcher {
         } catch (CommandException e) {
             err.println(e.getMessage());
             status = e.status();
+        } finally {
+            session.closeNode();
         }
         try {
             session.saveIfDirty();

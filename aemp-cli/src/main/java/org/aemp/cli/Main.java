@@ -14,9 +14,6 @@ import org.aemp.cli.CommandTable.Group;
  * from the {@linkplain #commands() command table}.
  */
 public final class Main {
-    /** The network commands of Perl's aemp that the Java tool does not have yet. */
-    static final List<String> NETWORK_COMMANDS = List.of("snd", "cal", "mon", "eval", "shell", "trace", "restart");
-
     private static final CommandTable COMMANDS = commands();
 
     private Main() {
@@ -43,24 +40,17 @@ public final class Main {
         return new Dispatcher(COMMANDS, env, out, err).run(args);
     }
 
-    /** The command table: configuration commands, network commands, the demo and help. */
+    /** The command table: configuration commands, network commands and run, the demo and help. */
     static CommandTable commands() {
         CommandTable.Builder t = CommandTable.builder();
         ConfigCommands.register(t);
-        for (String name : NETWORK_COMMANDS) {
-            t.add(name, Group.NETWORK, "...", "Network command of Perl's aemp; not implemented yet.",
-                    notImplemented(name));
-        }
-        t.add(new Entry("run", Group.NETWORK, "[<profile>] [<key> <value>]...",
-                "Runs a node (only as the first word); not implemented yet.", notImplemented("run"), true, false));
-        t.add("demo", Group.OTHER, "", "Shows ports, spawn, monitors and calls on a node of its own; takes all"
-                + " remaining words.", (s, a) -> {
-                    List<Object> rest = a.rest();
-                    String[] words = rest.stream().map(Words::text).toArray(String[]::new);
-                    int status = new Demo(s.out()).run(words);
-                    if (status != 0) {
-                        throw CommandException.failure("demo failed");
-                    }
+        NetworkCommands.register(t);
+        t.add("demo", Group.OTHER, "[--with-perl]", "Starts a seed and two nodes on 127.0.0.1 in this process and"
+                + " shows ping/pong, a remote spawn, a monitor, a call and a database lookup; needs no"
+                + " configuration and leaves the rc file alone. --with-perl adds a Perl AnyEvent::MP 2.02 node"
+                + " (set AEMP_PERL5LIB to its lib folder). Takes all remaining words.", (s, a) -> {
+                    List<String> words = a.rest().stream().map(Words::text).toList();
+                    new Demo(s.out(), s.env().variables()).run(words);
                 });
         Command help = (s, a) -> {
             List<Object> rest = a.rest();
@@ -70,11 +60,5 @@ public final class Main {
         t.add(new Entry("--help", Group.OTHER, "", "Same as help.", help, false, true));
         t.add(new Entry("-h", Group.OTHER, "", "Same as help.", help, false, true));
         return t.build();
-    }
-
-    private static Command notImplemented(String name) {
-        return (s, a) -> {
-            throw CommandException.failure(name + ": not implemented yet in the Java aemp");
-        };
     }
 }

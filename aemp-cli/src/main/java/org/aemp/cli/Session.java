@@ -7,14 +7,20 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.aemp.AempException;
+import org.aemp.Node;
+import org.aemp.NodeConfig;
+import org.aemp.config.ConfigException;
 import org.aemp.config.PerlValues;
+import org.aemp.config.Profiles;
 import org.aemp.config.RcFile;
 import org.aemp.config.RcFileException;
 
 /**
  * The state of one {@code aemp} command line: where the output goes, the environment, the rc
  * file's tree (read on first use), the current scope (the top level, or the profile chosen with
- * {@code profile <name>}), and whether anything changed.
+ * {@code profile <name>}), whether anything changed, and the short-lived node of the network
+ * commands (started by the first of them, closed when the command line ends).
  *
  * <p>The tree and the scope are plain mutable maps shared by reference, exactly as Perl's
  * {@code $cfg} and {@code $profile}: after {@code delprofile} of the current scope, later commands
@@ -29,6 +35,7 @@ final class Session {
     private Map<String, Object> rc;
     private Map<String, Object> scope;
     private boolean dirty;
+    private Node node;
 
     Session(Environment env, PrintStream out, PrintStream err) {
         this.env = requireNonNull(env, "env");
@@ -151,6 +158,56 @@ final class Session {
             throw CommandException.failure(file.path() + ": cannot write the rc file: " + e, e);
         }
     }
+
+    /**
+     * The node of the network commands, started on first use as Perl's {@code aemp} does
+     * (CONFIG-CLI.md §4.3): {@code configure profile => "aemp", nodeid => "aemp/%n/%u"}, so the rc
+     * file's global defaults and its {@code aemp} profile win, and configuration commands earlier
+     * on the command line already count. Unlike Perl, the profile's {@code services} are not
+     * started: the node lives only for this command line. Later network commands on the same
+     * line share it.
+     *
+     * @throws CommandException if the rc file cannot be read or has a wrong value, or the node
+     *     cannot start (a bind fails, no codec)
+     */
+    Node node() {
+        if (node == null) {
+            NodeConfig config;
+            try {
+                config = Profiles.of(rc(), env.hostName())
+                        .configure(Map.of(Profiles.PROFILE, CLI_PROFILE, "nodeid", CLI_NODE_ID))
+                        .toNodeConfigBuilder()
+                        .services(List.of())
+                        .build();
+            } catch (ConfigException | IllegalArgumentException e) {
+                throw CommandException.failure(rcFile().path() + ": " + e.getMessage(), e);
+            }
+            try {
+                node = Node.start(config);
+            } catch (IOException | AempException | IllegalArgumentException e) {
+                throw CommandException.failure("cannot start the node of aemp (profile " + CLI_PROFILE + "): "
+                        + e.getMessage(), e);
+            }
+        }
+        return node;
+    }
+
+    /** True once a network command has started the node. */
+    boolean hasNode() {
+        return node != null;
+    }
+
+    /** Closes the node of the network commands, if one was started. */
+    void closeNode() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    /** The profile the node of the network commands is configured with. */
+    static final String CLI_PROFILE = "aemp";
+    /** The node id the node of the network commands asks for (the rc file may give another). */
+    static final String CLI_NODE_ID = "aemp/%n/%u";
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> asMap(Object value, String what) {

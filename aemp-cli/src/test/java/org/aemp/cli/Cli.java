@@ -9,26 +9,34 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.aemp.config.RcFile;
 import org.aemp.config.RcFileException;
 
 /**
  * Runs {@code aemp} command lines in-process against an rc file in a temporary directory, never
- * the real HOME: the environment holds only {@code PERL_ANYEVENT_MP_RC} and the host name is
- * fixed.
+ * the real HOME: the environment holds only {@code PERL_ANYEVENT_MP_RC} (tests may change it with
+ * {@link #with}) and the host name is fixed.
  */
 final class Cli {
     static final String HOST = "testhost";
 
     private final Path rc;
+    private final UnaryOperator<Environment> customize;
 
-    private Cli(Path rc) {
+    private Cli(Path rc, UnaryOperator<Environment> customize) {
         this.rc = rc;
+        this.customize = customize;
     }
 
     /** Uses {@code <dir>/aemp.rc} as the rc file. */
     static Cli in(Path dir) {
-        return new Cli(dir.resolve("aemp.rc"));
+        return new Cli(dir.resolve("aemp.rc"), e -> e);
+    }
+
+    /** The same rc file with a changed environment (time limits, stdin, how run stops). */
+    Cli with(UnaryOperator<Environment> change) {
+        return new Cli(rc, e -> change.apply(customize.apply(e)));
     }
 
     /** The result of one run. */
@@ -40,7 +48,7 @@ final class Cli {
     }
 
     Environment env() {
-        return Environment.of(Map.of(RcFile.ENV_RC, rc.toString()), HOST);
+        return customize.apply(Environment.of(Map.of(RcFile.ENV_RC, rc.toString()), HOST));
     }
 
     Result run(String... args) {
