@@ -532,6 +532,9 @@ public final class Node implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        if (global != null) {
+            global.close();
+        }
         kernel.killAll();
         kernel.awaitQuiet(Duration.ofSeconds(5));
         if (network != null) {

@@ -68,6 +68,7 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
     private final Map<String, List<CompletableFuture<List<String>>>> finds = new HashMap<>();
     private String master;
     private boolean global;
+    private volatile boolean closed;
 
     // ---- seeds ----
     private final Map<String, String> seedNode = new LinkedHashMap<>(); // seed address -> node id or null
@@ -104,6 +105,15 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
             } catch (RuntimeException e) {
                 log.warn("global request {} from {} failed: {}", tag, source, e.toString());
             }
+        });
+    }
+
+    /** Stops reconnecting to seeds and global nodes; the node is closing. */
+    public void close() {
+        closed = true;
+        exec.execute(() -> {
+            cancel(seedTimer);
+            cancel(keepaliveTimer);
         });
     }
 
@@ -517,6 +527,9 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
 
     private void seedAll() {
         seedTimer = null;
+        if (closed) {
+            return;
+        }
         List<String> missing = new ArrayList<>();
         seedNode.forEach((seed, node) -> {
             if (node == null || !network.isUp(node)) {
@@ -598,7 +611,7 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
 
     private void keepaliveAll() {
         keepaliveTimer = null;
-        if (keepaliveDown.isEmpty()) {
+        if (keepaliveDown.isEmpty() || closed) {
             return;
         }
         for (String node : keepaliveDown) {

@@ -203,9 +203,21 @@ public final class Network implements Remote, HandshakeHandler.Links {
             result.completeExceptionally(e);
             return result;
         }
+        if (closed) {
+            result.completeExceptionally(new IOException("node " + kernel.nodeId() + " is closing"));
+            return result;
+        }
         HandshakeHandler h = newHandshake(true, null, null);
         dials.put(h, result);
-        connect(target, h).addListener((ChannelFuture f) -> {
+        ChannelFuture connecting;
+        try {
+            connecting = connect(target, h);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            dials.remove(h);
+            result.completeExceptionally(new IOException("node " + kernel.nodeId() + " is closing", e));
+            return result;
+        }
+        connecting.addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 dials.remove(h);
                 result.completeExceptionally(new IOException("cannot connect to " + address + ": "
