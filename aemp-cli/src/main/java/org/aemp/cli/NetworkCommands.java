@@ -26,6 +26,7 @@ import org.aemp.cli.CommandTable.Entry;
 import org.aemp.cli.CommandTable.Group;
 import org.aemp.config.ConfigException;
 import org.aemp.config.Profiles;
+import org.aemp.config.RcFile;
 
 /**
  * The network commands of {@code aemp} 2.02 (CONFIG-CLI.md §4.3 to §4.5, §4.8): {@code snd},
@@ -335,11 +336,11 @@ final class NetworkCommands {
                 throw CommandException.failure("run: cannot start a node from profile " + profile + ": "
                         + e.getMessage(), e);
             }
-            try {
+            try (AutoCloseable hangup = Signals.onHangup(() -> reloadCertificate(s, args, profile, node))) {
                 s.err().println("aemp run: node " + node.id() + " is up (profile " + profile + "), listening on "
                         + describe(node.listenAddresses()) + ", seeds " + describe(config.seeds())
                         + (config.services().isEmpty() ? "" : ", services " + JsonText.compact(config.services()))
-                        + ". Stop it with Ctrl-C or SIGTERM.");
+                        + ". Stop it with Ctrl-C or SIGTERM; SIGHUP re-reads its certificate.");
                 control.started(node);
                 stop.await();
             } catch (InterruptedException e) {
@@ -352,6 +353,25 @@ final class NetworkCommands {
             throw e;
         } catch (Exception e) {
             throw CommandException.failure("run: " + e, e); // closing the signal handlers failed
+        }
+    }
+
+    /**
+     * On SIGHUP: reads the rc file again and gives the node the profile's certificate; links made
+     * from then on use it, links already up stay up.
+     */
+    private static void reloadCertificate(Session s, Map<String, Object> args, String profile, Node node) {
+        try {
+            Map<String, Object> rc = RcFile.locate(s.env().variables()).load();
+            Object cert = Profiles.of(rc, s.env().hostName()).configure(args).values().get("cert");
+            if (!(cert instanceof String pem)) {
+                s.err().println("aemp run: SIGHUP: profile " + profile + " has no certificate (cert) to reload");
+                return;
+            }
+            node.reloadCertificate(pem);
+            s.err().println("aemp run: node " + node.id() + ": certificate reloaded");
+        } catch (IOException | RuntimeException e) {
+            s.err().println("aemp run: SIGHUP: certificate not reloaded: " + e.getMessage());
         }
     }
 

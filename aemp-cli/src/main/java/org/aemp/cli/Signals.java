@@ -46,4 +46,20 @@ final class Signals {
         }
         return () -> restore.forEach(Runnable::run);
     }
+
+    /**
+     * Runs {@code reload} on every SIGHUP (on the JVM's signal thread), the Unix way of telling a
+     * daemon to re-read its configuration. Without it SIGHUP would end the process.
+     *
+     * @return restores the previous handler
+     */
+    static AutoCloseable onHangup(Runnable reload) {
+        try {
+            Signal hup = new Signal("HUP");
+            SignalHandler previous = Signal.handle(hup, s -> reload.run());
+            return () -> Signal.handle(hup, previous);
+        } catch (IllegalArgumentException e) {
+            return () -> { }; // the platform does not let us handle it
+        }
+    }
 }
