@@ -321,6 +321,13 @@ public final class Network implements Remote, HandshakeHandler.Links {
         return up;
     }
 
+    /** The framing this node sends to {@code nodeId}, if a link is up (each side chooses its own). */
+    public java.util.Optional<String> framingTo(String nodeId) {
+        RemoteNode rn = nodes.get(nodeId);
+        Link link = rn == null ? null : rn.link;
+        return link == null ? java.util.Optional.empty() : java.util.Optional.of(link.framing);
+    }
+
     /** True if {@code nodeId} is known here: connected, connecting, or in the address book. */
     public boolean isKnown(String nodeId) {
         return nodes.containsKey(nodeId) || addressBook.containsKey(nodeId);
