@@ -3,12 +3,11 @@ package org.aemp.cli;
 import static java.util.Objects.requireNonNull;
 
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.aemp.Node;
+import org.aemp.internal.kernel.Ids;
 
 /**
  * What {@code aemp} takes from its surroundings, so that tests can give their own: the
@@ -111,16 +110,8 @@ record Environment(Map<String, String> variables, Supplier<String> hostName, Sup
         }
     }
 
-    /** {@code $HOSTNAME}, else what the resolver says, else {@code localhost} (as mp-core's node ids do). */
+    /** The host name as node ids see it (AEMP's {@code %n}). */
     private static String systemHostName() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isEmpty()) {
-            return env;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
+        return Ids.hostName();
     }
 }
