@@ -169,22 +169,41 @@ final class PlainSerializers {
     }
 
     /**
-     * {@link Input#readString} (the input's own, bounds checks included), except that a string in
-     * the UTF-8 form whose bytes are all ASCII becomes a String in one bulk copy.
+     * {@link Input#readString} (the input's own, bounds checks included), except that the two ASCII
+     * cases become a String with one bulk copy and no char[] in between: Kryo's short ASCII form
+     * (7-bit bytes, the last with its top bit set) and a UTF-8 form whose bytes are all ASCII.
      */
     static String readString(Input input) {
         byte[] buf = input.getBuffer();
         int start = input.position();
-        if (start < input.limit() && (buf[start] & 0x80) != 0) { // the UTF-8 form: length + 1 follows
-            int head = input.readVarIntFlag(true);
-            int n = head - 1;
-            int p = input.position();
-            if (n > 0 && n <= input.limit() - p && isAscii(buf, p, n)) {
-                input.setPosition(p + n);
-                return new String(buf, p, n, StandardCharsets.ISO_8859_1);
-            }
-            input.setPosition(start);
+        int limit = input.limit();
+        if (start >= limit) {
+            return input.readString(); // fails as Kryo fails
         }
+        if ((buf[start] & 0x80) == 0) { // the ASCII form: up to the byte with its top bit set
+            int last = start;
+            while (last < limit && buf[last] >= 0) {
+                last++;
+            }
+            if (last == limit) {
+                return input.readString(); // unterminated: let Kryo report it
+            }
+            // Kryo's own trick: clear the end mark for the copy, then restore it (the bytes are ours
+            // until this frame is read)
+            buf[last] &= 0x7f;
+            String s = new String(buf, start, last + 1 - start, StandardCharsets.ISO_8859_1);
+            buf[last] |= (byte) 0x80;
+            input.setPosition(last + 1);
+            return s;
+        }
+        int head = input.readVarIntFlag(true); // the UTF-8 form: 0 null, 1 empty, else length + 1
+        int n = head - 1;
+        int p = input.position();
+        if (n > 0 && n <= limit - p && isAscii(buf, p, n)) {
+            input.setPosition(p + n);
+            return new String(buf, p, n, StandardCharsets.ISO_8859_1);
+        }
+        input.setPosition(start);
         return input.readString();
     }
 
