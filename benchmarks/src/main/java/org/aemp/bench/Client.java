@@ -1,6 +1,7 @@
 package org.aemp.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,9 @@ import org.aemp.Receiver;
  * <p>Differences from client.pl, all additions: RTTs go into an HdrHistogram (3 significant
  * digits) instead of a sorted array; {@code warmup} (default 10000) untimed round trips with the
  * same window run after the first one, so that both JITs are warm when timing starts; the line
- * also says {@code impl} ({@code java}) and {@code warmup}. Seeds are connected explicitly with
+ * also says {@code impl} ({@code java}), {@code warmup} and {@code cpu_s}, the CPU time the client
+ * process used during the timed pass (all threads; on a busy machine a steadier measure than the
+ * rate). Seeds are connected explicitly with
  * {@link Node#connect} until the global service exists.
  */
 final class Client {
@@ -61,7 +64,9 @@ final class Client {
                 new Run(node, target, warmup, window, payload).go();
             }
             Run timed = new Run(node, target, n, window, payload);
+            long cpu0 = processCpuNanos();
             timed.go();
+            long cpuNanos = processCpuNanos() - cpu0;
             Histogram h = timed.rtt;
             double elapsedS = timed.elapsedNanos / 1e9;
 
@@ -83,8 +88,19 @@ final class Client {
             out.put("rtt_us", rtt);
             out.put("impl", "java");
             out.put("warmup", warmup);
+            if (cpuNanos >= 0) {
+                out.put("cpu_s", String.format("%.4f", cpuNanos / 1e9));
+            }
             return JsonLine.of(out);
         }
+    }
+
+    /** CPU time this process has used, all threads, or -1 if the JVM cannot tell. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     private static String micros(long nanos) {

@@ -11,6 +11,7 @@ import org.aemp.Context;
 import org.aemp.Guard;
 import org.aemp.Node;
 import org.aemp.PortId;
+import sun.misc.Signal;
 
 /**
  * The Java twin of {@code echo-node.pl}'s benchmark ports: {@code <nodeid>#echo} answers
@@ -71,6 +72,8 @@ final class EchoNode {
         private final PortId self;
         private final PrintStream log; // null: quiet
         private final Map<String, PortId> replyPorts = new HashMap<>();
+        private String lastText;
+        private PortId lastPort;
 
         EchoReceiver(PortId self, PrintStream log) {
             this.self = self;
@@ -84,13 +87,20 @@ final class EchoNode {
                 return;
             }
             String text = Context.text(msg, 0);
-            PortId reply = replyPorts.get(text);
-            if (reply == null) {
-                if (replyPorts.size() >= 1024) {
-                    replyPorts.clear(); // many clients came and went
+            PortId reply;
+            if (text.equals(lastText)) { // one client at a time: no hashing of a fresh string per message
+                reply = lastPort;
+            } else {
+                reply = replyPorts.get(text);
+                if (reply == null) {
+                    if (replyPorts.size() >= 1024) {
+                        replyPorts.clear(); // many clients came and went
+                    }
+                    reply = PortId.parse(text);
+                    replyPorts.put(text, reply);
                 }
-                reply = PortId.parse(text);
-                replyPorts.put(text, reply);
+                lastText = text;
+                lastPort = reply;
             }
             ctx.node().send(reply, msg.subList(1, msg.size()));
         }
@@ -116,24 +126,29 @@ final class EchoNode {
         }
     }
 
-    /** {@code echo-node}: runs until SIGTERM or SIGINT. */
+    /** {@code echo-node}: runs until SIGTERM or SIGINT, then closes the node and exits with status 0. */
     static void run(Args a, PrintStream out) throws IOException, InterruptedException {
         Node node = start(a, out);
-        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch stop = new CountDownLatch(1);
+        String[] caught = new String[1];
+        for (String name : List.of("TERM", "INT")) {
+            // a handler instead of a shutdown hook: echo-node.pl exits 0 on these signals, and the
+            // JVM's own hooks (a -XX:StartFlightRecording dump) still run on the way out
+            Signal.handle(new Signal(name), sig -> {
+                caught[0] = name;
+                stop.countDown();
+            });
+        }
         Guard events = node.monitorNodes((peer, up, reason) ->
                 line(out, "event", up ? "node_up" : "node_down", "peer", peer, "reason", reason.values()));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            line(out, "event", "signal", "signal", "TERM");
-            events.close();
-            node.close();
-            line(out, "event", "exit");
-            stopped.countDown();
-            Runtime.getRuntime().halt(0); // a clean exit on a signal, status 0 as in echo-node.pl
-        }, "echo-node-shutdown"));
         line(out, "event", "configured", "node", node.id(), "binds", node.listenAddresses(),
                 "seeds", List.of(), "framing", a.get("framing").map(f -> (Object) a.list("framing", "")).orElse(null),
                 "tls", a.get("cert").isPresent() ? 1 : 0, "global", 0);
         line(out, "event", "ready", "node", node.id(), "echo", node.id() + "#echo", "rpc", node.id() + "#rpc");
-        stopped.await();
+        stop.await();
+        line(out, "event", "signal", "signal", caught[0]);
+        events.close();
+        node.close();
+        line(out, "event", "exit");
     }
 }

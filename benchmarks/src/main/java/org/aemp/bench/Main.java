@@ -28,7 +28,10 @@ public final class Main {
         List<String> rest = Arrays.asList(argv).subList(1, argv.length);
         try {
             switch (argv[0]) {
-                case "echo-node" -> EchoNode.run(Args.parse(rest, System.getenv(), EchoNode.DEFAULTS), System.out);
+                case "echo-node" -> {
+                    EchoNode.run(Args.parse(rest, System.getenv(), EchoNode.DEFAULTS), System.out);
+                    System.exit(0);
+                }
                 case "client" -> {
                     String line = Client.run(Args.parse(rest, System.getenv(), Client.DEFAULTS));
                     System.out.println(line);
