@@ -44,9 +44,6 @@ import org.openjdk.jmh.annotations.Warmup;
 public class LocalSendBenchmark {
     static final int BATCH = 10_000;
 
-    @Param({"1", "100"})
-    public int window;
-
     private Node node;
     private Counter counter;
     private PortId sink;
@@ -78,8 +75,15 @@ public class LocalSendBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public void pingPong() throws Exception {
-        pingPong.run(BATCH, window).get(30, TimeUnit.SECONDS);
+    public void pingPong(Window w) throws Exception {
+        pingPong.run(BATCH, w.window).get(30, TimeUnit.SECONDS);
+    }
+
+    /** Round trips in flight for {@code pingPong}. */
+    @State(Scope.Benchmark)
+    public static class Window {
+        @Param({"1", "100"})
+        public int window;
     }
 
     /** Counts messages; completes the future once the expected number has arrived. Confined to its port. */
