@@ -14,6 +14,8 @@
 #   n_java=200000    messages per Java-to-Java row (window > 1)
 #   n_java_w1=30000  messages per Java-to-Java row at window 1
 #   n_perl=20000     messages per row with a Perl side
+#   java_warmup=100000  untimed round trips a Java client makes first (its JIT must be warm: a cold
+#                    client competes with the C2 compiler for the 2 cores and undersells either peer)
 #   java_opts=...    extra JVM options for both Java programs (JAVA_OPTS)
 #   jar=...          the program (default: benchmarks/target/aemp-bench.jar next to this script)
 #   perl_dir=...     folder of echo-node.pl and client.pl (default /work/shared/interop/perl)
@@ -31,6 +33,7 @@ repeat=${REPEAT:-1}
 n_java=${N_JAVA:-200000}
 n_java_w1=${N_JAVA_W1:-30000}
 n_perl=${N_PERL:-20000}
+java_warmup=${JAVA_WARMUP:-100000}
 java_opts=${JAVA_OPTS:-}
 jar=${JAR:-$here/target/aemp-bench.jar}
 perl_dir=${PERL_DIR:-/work/shared/interop/perl}
@@ -40,6 +43,7 @@ for arg in "$@"; do
       cert=*) cert=${arg#*=} ;;  windows=*) windows=${arg#*=} ;;  sizes=*) sizes=${arg#*=} ;;
       codecs=*) codecs=${arg#*=} ;;  pairs=*) pairs=${arg#*=} ;;  repeat=*) repeat=${arg#*=} ;;
       n_java=*) n_java=${arg#*=} ;;  n_java_w1=*) n_java_w1=${arg#*=} ;;  n_perl=*) n_perl=${arg#*=} ;;
+      java_warmup=*) java_warmup=${arg#*=} ;;
       java_opts=*) java_opts=${arg#*=} ;;  jar=*) jar=${arg#*=} ;;  perl_dir=*) perl_dir=${arg#*=} ;;
       raw=*) raw=${arg#*=} ;;
       *) echo "unknown argument '$arg'" >&2; exit 2 ;;
@@ -87,14 +91,14 @@ start_echo() {
    [ -n "$echo_addr" ] || { echo "echo node ($impl) reported no address" >&2; cat "$log" "$tmp/echo.err" >&2; exit 1; }
 }
 
-# run_client IMPL N WINDOW SIZE FRAMING CERT: prints the client's JSON line
+# run_client IMPL N WINDOW SIZE FRAMING CERT [WARMUP]: prints the client's JSON line
 run_client() {
    local impl=$1 n=$2 w=$3 size=$4 framing=$5 certarg=()
    [ -z "$6" ] || certarg=("cert=$6")
    local args=("seeds=$echo_addr" target=echo#echo "n=$n" "window=$w" "size=$size" "framing=$framing" "${certarg[@]}")
    if [ "$impl" = java ]; then
       # shellcheck disable=SC2086
-      timeout 600 java $java_opts -jar "$jar" client "${args[@]}" 2>>"$tmp/client.err"
+      timeout 600 java $java_opts -jar "$jar" client "${args[@]}" "warmup=${7:-$java_warmup}" 2>>"$tmp/client.err"
    else
       timeout 600 perl "$perl_dir/client.pl" "${args[@]}" 2>>"$tmp/client.err"
    fi
@@ -123,7 +127,7 @@ for mode in "${tls_modes[@]}"; do
          if [ "$mode" = tls ] && [ "$codec" = json ]; then continue; fi
          start_echo "$echo_impl" "$codec" "$certfile"
          if [ "$echo_impl" = java ]; then
-            run_client java 50000 100 16 "$codec" "$certfile" > /dev/null # warm the echo node's JIT up
+            run_client java 200000 100 16 "$codec" "$certfile" 0 > /dev/null # warm the echo node's JIT up
          fi
          for size in $sizes; do
             for w in $windows; do

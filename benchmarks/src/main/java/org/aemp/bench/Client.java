@@ -23,7 +23,7 @@ import org.aemp.Receiver;
  * including connection setup; {@code rtt_us} holds p50, p90, p99 and max, plus p99.9 here).
  *
  * <p>Differences from client.pl, all additions: RTTs go into an HdrHistogram (3 significant
- * digits) instead of a sorted array; {@code warmup} (default 10000) untimed round trips with the
+ * digits) instead of a sorted array; {@code warmup} (default 50000) untimed round trips with the
  * same window run after the first one, so that both JITs are warm when timing starts; the line
  * also says {@code impl} ({@code java}), {@code warmup} and {@code cpu_s}, the CPU time the client
  * process used during the timed pass (all threads; on a busy machine a steadier measure than the
@@ -32,7 +32,7 @@ import org.aemp.Receiver;
  */
 final class Client {
     static final Map<String, String> DEFAULTS = Map.of("nodeid", "client/%u", "seeds", "127.0.0.1:4040",
-            "target", "echo#echo", "n", "10000", "window", "1", "size", "16", "warmup", "10000");
+            "target", "echo#echo", "n", "10000", "window", "1", "size", "16", "warmup", "50000");
     private static final Duration TIMEOUT = Duration.ofSeconds(300);
 
     private Client() {
@@ -44,7 +44,7 @@ final class Client {
         int n = a.integer("n", 10000, 1);
         int window = a.integer("window", 1, 1);
         int size = a.integer("size", 16, 0);
-        int warmup = a.integer("warmup", 10000, 0);
+        int warmup = a.integer("warmup", 50000, 0);
         String payload = "x".repeat(size);
         List<String> seeds = a.list("seeds", "127.0.0.1:4040");
 

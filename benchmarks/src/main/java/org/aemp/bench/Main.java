@@ -10,7 +10,7 @@ import java.util.List;
  * <pre>{@code
  * java -jar aemp-bench.jar echo-node [nodeid=echo] [bind=127.0.0.1:4040] [secret=...] [framing=...] [cert=file.pem]
  * java -jar aemp-bench.jar client [seeds=127.0.0.1:4040] [target=echo#echo] [n=10000] [window=1] [size=16]
- *                                 [warmup=10000] [framing=...] [secret=...] [cert=file.pem]
+ *                                 [warmup=50000] [framing=...] [secret=...] [cert=file.pem]
  * java -jar aemp-bench.jar jmh [JMH options]      (the JMH benchmarks; -h lists the options)
  * }</pre>
  *
