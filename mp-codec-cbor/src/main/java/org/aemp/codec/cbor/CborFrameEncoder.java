@@ -165,9 +165,20 @@ final class CborFrameEncoder implements FrameEncoder {
         writeBigInteger(integer);
     }
 
-    /** A text string: UTF-8, written by hand so that a lone surrogate is an error, not a '?'. */
+    /**
+     * A text string: UTF-8, written by hand so that a lone surrogate is an error, not a '?'. ASCII
+     * text (checked four chars at a time) is copied in bulk.
+     */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for the ASCII text it copies
     private void writeText(String s) {
         int chars = s.length();
+        if (isAscii(s, chars)) {
+            head(3, chars);
+            ensure(chars);
+            s.getBytes(0, chars, buf, count);
+            count += chars;
+            return;
+        }
         long utf8 = chars;
         for (int i = 0; i < chars; i++) {
             char c = s.charAt(i);
@@ -214,6 +225,18 @@ final class CborFrameEncoder implements FrameEncoder {
             }
         }
         count = p;
+    }
+
+    private static boolean isAscii(String s, int n) {
+        long all = 0;
+        int i = 0;
+        for (int last = n - 3; i < last; i += 4) {
+            all |= s.charAt(i) | (long) s.charAt(i + 1) << 16 | (long) s.charAt(i + 2) << 32 | (long) s.charAt(i + 3) << 48;
+        }
+        for (; i < n; i++) {
+            all |= s.charAt(i);
+        }
+        return (all & 0xff80ff80ff80ff80L) == 0;
     }
 
     /** An item head in its shortest form; {@code arg} is unsigned (negative means 2^63 or more). */

@@ -12,6 +12,7 @@ import com.esotericsoftware.kryo.io.Input;
  */
 final class BoundedInput extends Input {
     private static final int KEEP_CHARS = 8 * 1024;
+    private static final byte[] NONE = new byte[0];
 
     /** Reads {@code buf[offset, offset + length)}. */
     void frame(byte[] buf, int offset, int length) {
@@ -20,7 +21,7 @@ final class BoundedInput extends Input {
 
     /** Lets go of the frame and of a large scratch buffer. */
     void release() {
-        setBuffer(new byte[0]);
+        setBuffer(NONE); // shared and empty: nothing can be read from or written to it
         if (chars.length > KEEP_CHARS) {
             chars = new char[32];
         }

@@ -4,6 +4,10 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,12 +40,21 @@ final class PlainSerializers {
         return n;
     }
 
-    /** Any List, read back as an ArrayList. */
+    /**
+     * Any List, read back as an ArrayList. The commonest elements (String, Integer, Long, Boolean,
+     * null) are written and read here, in exactly the bytes Kryo's own serializers produce (class
+     * tag, then the value), but without Kryo's per-element registration lookup and serializer
+     * dispatch; anything else goes through {@link Kryo#writeClassAndObject}. Long ASCII strings are
+     * copied in bulk instead of a character at a time.
+     */
     @SuppressWarnings("rawtypes")
     static final class ListSerializer extends Serializer<List> {
+        private Tags tags; // resolved on first use from the Kryo instance; the built-in ids never change
+
         @Override
         public void write(Kryo kryo, Output output, List list) {
             checkDepth(kryo, true);
+            Tags t = tags(kryo);
             int n = list.size();
             output.writeVarInt(n, true);
             int written = 0;
@@ -49,7 +62,23 @@ final class PlainSerializers {
                 if (written++ == n) {
                     break;
                 }
-                kryo.writeClassAndObject(output, o);
+                if (o instanceof String s) {
+                    output.writeVarInt(t.string, true);
+                    writeString(output, s);
+                } else if (o instanceof Integer i) {
+                    output.writeVarInt(t.integer, true);
+                    output.writeVarInt(i, false);
+                } else if (o == null) {
+                    output.writeByte(Kryo.NULL);
+                } else if (o instanceof Long l) {
+                    output.writeVarInt(t.longs, true);
+                    output.writeVarLong(l, false);
+                } else if (o instanceof Boolean b) {
+                    output.writeVarInt(t.bool, true);
+                    output.writeBoolean(b);
+                } else {
+                    kryo.writeClassAndObject(output, o);
+                }
             }
             if (written != n) {
                 throw new CodecException("kryo: a list changed size while it was encoded");
@@ -59,13 +88,138 @@ final class PlainSerializers {
         @Override
         public List read(Kryo kryo, Input input, Class<? extends List> type) {
             checkDepth(kryo, false);
+            Tags t = tags(kryo);
             int n = count(input, 1, "list");
             List<Object> list = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                list.add(kryo.readClassAndObject(input));
+                int start = input.position();
+                int tag = input.readVarInt(true);
+                if (tag == t.string) {
+                    list.add(readString(input));
+                } else if (tag == t.integer) {
+                    list.add(input.readVarInt(false));
+                } else if (tag == Kryo.NULL) {
+                    list.add(null);
+                } else if (tag == t.longs) {
+                    list.add(input.readVarLong(false));
+                } else {
+                    input.setPosition(start);
+                    list.add(kryo.readClassAndObject(input));
+                }
             }
             return list;
         }
+
+        private Tags tags(Kryo kryo) {
+            Tags t = tags;
+            if (t == null) {
+                t = new Tags(kryo);
+                tags = t;
+            }
+            return t;
+        }
+    }
+
+    /** The class tags (registration id + 2) Kryo writes before a String, Integer, Long and Boolean. */
+    private static final class Tags {
+        final int string;
+        final int integer;
+        final int longs;
+        final int bool;
+
+        Tags(Kryo kryo) {
+            string = kryo.getRegistration(String.class).getId() + 2;
+            integer = kryo.getRegistration(Integer.class).getId() + 2;
+            longs = kryo.getRegistration(Long.class).getId() + 2;
+            bool = kryo.getRegistration(Boolean.class).getId() + 2;
+        }
+    }
+
+    /** Longest string Kryo writes in its 7-bit ASCII form (ASCII strings longer get a length). */
+    private static final int KRYO_ASCII_MAX = 32;
+
+    /**
+     * {@link Output#writeString}, byte for byte: a string longer than {@value #KRYO_ASCII_MAX}
+     * characters, all ASCII, is a UTF-8 length head and the bytes, which are copied in bulk here.
+     */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for the ASCII text it copies
+    static void writeString(Output output, String s) {
+        int n = s.length();
+        if (n <= KRYO_ASCII_MAX || output.getBuffer().length - output.position() < n + 5 || !isAscii(s, n)) {
+            output.writeString(s);
+            return;
+        }
+        output.writeVarIntFlag(true, n + 1, true);
+        int p = output.position();
+        s.getBytes(0, n, output.getBuffer(), p);
+        output.setPosition(p + n);
+    }
+
+    /** True if every char of {@code s} is ASCII; the text is looked at a block of longs at a time. */
+    private static boolean isAscii(String s, int n) {
+        long all = 0;
+        int i = 0;
+        for (int end = n - 3; i < end; i += 4) {
+            all |= s.charAt(i) | (long) s.charAt(i + 1) << 16 | (long) s.charAt(i + 2) << 32 | (long) s.charAt(i + 3) << 48;
+        }
+        for (; i < n; i++) {
+            all |= s.charAt(i);
+        }
+        return (all & 0xff80ff80ff80ff80L) == 0;
+    }
+
+    /**
+     * {@link Input#readString} (the input's own, bounds checks included), except that the two ASCII
+     * cases become a String with one bulk copy and no char[] in between: Kryo's short ASCII form
+     * (7-bit bytes, the last with its top bit set) and a UTF-8 form whose bytes are all ASCII.
+     */
+    static String readString(Input input) {
+        byte[] buf = input.getBuffer();
+        int start = input.position();
+        int limit = input.limit();
+        if (start >= limit) {
+            return input.readString(); // fails as Kryo fails
+        }
+        if ((buf[start] & 0x80) == 0) { // the ASCII form: up to the byte with its top bit set
+            int last = start;
+            while (last < limit && buf[last] >= 0) {
+                last++;
+            }
+            if (last == limit) {
+                return input.readString(); // unterminated: let Kryo report it
+            }
+            // Kryo's own trick: clear the end mark for the copy, then restore it (the bytes are ours
+            // until this frame is read)
+            buf[last] &= 0x7f;
+            String s = new String(buf, start, last + 1 - start, StandardCharsets.ISO_8859_1);
+            buf[last] |= (byte) 0x80;
+            input.setPosition(last + 1);
+            return s;
+        }
+        int head = input.readVarIntFlag(true); // the UTF-8 form: 0 null, 1 empty, else length + 1
+        int n = head - 1;
+        int p = input.position();
+        if (n > 0 && n <= limit - p && isAscii(buf, p, n)) {
+            input.setPosition(p + n);
+            return new String(buf, p, n, StandardCharsets.ISO_8859_1);
+        }
+        input.setPosition(start);
+        return input.readString();
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** True if no byte of {@code b[from, from + n)} has its top bit set; eight at a time. */
+    private static boolean isAscii(byte[] b, int from, int n) {
+        long all = 0;
+        int i = from;
+        for (int end = from + n - 7; i < end; i += 8) {
+            all |= (long) LONGS.get(b, i);
+        }
+        for (int end = from + n; i < end; i++) {
+            all |= b[i];
+        }
+        return (all & 0x8080808080808080L) == 0;
     }
 
     /** Any Map with String keys, read back as a LinkedHashMap. */

@@ -91,8 +91,13 @@ public final class Messages {
      * @throws IllegalArgumentException naming the offending element and its type
      */
     public static void checkPlain(List<?> message, Predicate<Class<?>> extra) {
-        for (int i = 0; i < message.size(); i++) {
-            String problem = plainProblem(message.get(i), 0, extra);
+        for (int i = 0, n = message.size(); i < n; i++) {
+            Object v = message.get(i);
+            Class<?> type = v == null ? null : v.getClass();
+            if (type == null || type == String.class || type == Integer.class || type == Long.class) {
+                continue; // the common leaves, decided without the walk below
+            }
+            String problem = plainProblem(v, 0, extra);
             if (problem != null) {
                 throw new IllegalArgumentException("message element " + i + " " + problem
                         + "; messages hold only null, String, Boolean, Number, byte[], List and Map<String, ?>");

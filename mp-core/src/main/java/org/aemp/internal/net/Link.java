@@ -4,8 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.Channel;
 import java.io.IOException;
+import io.netty.util.internal.PlatformDependent;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.aemp.spi.Codec;
 import org.aemp.spi.CodecException;
@@ -13,7 +14,8 @@ import org.aemp.spi.FrameEncoder;
 
 /**
  * An established connection to one node, for sending. Any thread may {@link #write}; messages go
- * into a many-producer queue, and one flush task on the channel's event loop encodes everything
+ * into a many-producer, single-consumer array queue (Netty's, which allocates nothing per message
+ * once it has grown to the link's usual backlog), and one flush task on the channel's event loop encodes everything
  * queued so far into one buffer and writes it with a single flush, so that a burst of sends costs
  * one system call and a quiet link adds no delay. Messages leave in the order they were queued.
  *
@@ -27,7 +29,7 @@ final class Link {
     final String framing;
     private final FrameEncoder encoder; // event loop only
     private final Network network;
-    private final ConcurrentLinkedQueue<List<?>> outbox = new ConcurrentLinkedQueue<>();
+    private final Queue<List<?>> outbox = PlatformDependent.newMpscQueue(); // consumer: the event loop
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable flush = this::flush;
     private volatile String failure;

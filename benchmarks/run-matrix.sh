@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# run-matrix.sh - round-trip benchmark matrix: Java/Perl echo node x Java/Perl client, every window,
+# payload size and framing, and TLS rows when a certificate is given. Prints a Markdown table.
+#
+# Usage:  benchmarks/run-matrix.sh [cert=<pem file>] [key=value...]
+# Needs benchmarks/target/aemp-bench.jar (mvn -pl benchmarks -am verify, or package -DskipTests).
+# Perl rows run only when AEMP_PERL5LIB points at AnyEvent::MP 2.02 (e.g. /work/perl-aemp/lib).
+#
+# Keys (or environment variables of the same name in upper case):
+#   cert=FILE        also run TLS rows with this PEM file (key + self-signed certificate)
+#   windows="1 10 100 1000"   sizes="16 1024"   codecs="json cbor kryo"
+#   pairs="java:java java:perl perl:java perl:perl"   (echo:client)
+#   repeat=1         runs per row; the table shows the best msgs/s and the spread (min-max)
+#   n_java=200000    messages per Java-to-Java row (window > 1)
+#   n_java_w1=30000  messages per Java-to-Java row at window 1
+#   n_perl=20000     messages per row with a Perl side
+#   java_warmup=100000  untimed round trips a Java client makes first (its JIT must be warm: a cold
+#                    client competes with the C2 compiler for the 2 cores and undersells either peer)
+#   java_opts=...    extra JVM options for both Java programs (JAVA_OPTS)
+#   jar=...          the program (default: benchmarks/target/aemp-bench.jar next to this script)
+#   perl_dir=...     folder of echo-node.pl and client.pl (default /work/shared/interop/perl)
+#   raw=FILE         also append every client's JSON line to FILE
+# Every echo node binds 127.0.0.1:* (a free port the OS picks), so parallel runs never collide.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cert=${CERT:-}
+windows=${WINDOWS:-"1 10 100 1000"}
+sizes=${SIZES:-"16 1024"}
+codecs=${CODECS:-"json cbor kryo"}
+pairs=${PAIRS:-"java:java java:perl perl:java perl:perl"}
+repeat=${REPEAT:-1}
+n_java=${N_JAVA:-200000}
+n_java_w1=${N_JAVA_W1:-30000}
+n_perl=${N_PERL:-20000}
+java_warmup=${JAVA_WARMUP:-100000}
+java_opts=${JAVA_OPTS:-}
+jar=${JAR:-$here/target/aemp-bench.jar}
+perl_dir=${PERL_DIR:-/work/shared/interop/perl}
+raw=${RAW:-}
+for arg in "$@"; do
+   case $arg in
+      cert=*) cert=${arg#*=} ;;  windows=*) windows=${arg#*=} ;;  sizes=*) sizes=${arg#*=} ;;
+      codecs=*) codecs=${arg#*=} ;;  pairs=*) pairs=${arg#*=} ;;  repeat=*) repeat=${arg#*=} ;;
+      n_java=*) n_java=${arg#*=} ;;  n_java_w1=*) n_java_w1=${arg#*=} ;;  n_perl=*) n_perl=${arg#*=} ;;
+      java_warmup=*) java_warmup=${arg#*=} ;;
+      java_opts=*) java_opts=${arg#*=} ;;  jar=*) jar=${arg#*=} ;;  perl_dir=*) perl_dir=${arg#*=} ;;
+      raw=*) raw=${arg#*=} ;;
+      *) echo "unknown argument '$arg'" >&2; exit 2 ;;
+   esac
+done
+
+[ -f "$jar" ] || { echo "no $jar: build it with mvn -B -q -pl benchmarks -am package -DskipTests" >&2; exit 1; }
+[ -z "$cert" ] || [ -f "$cert" ] || { echo "cert file '$cert' not found" >&2; exit 1; }
+# the peers read these from the environment too: only the arguments given here may count
+unset AEMP_CERT AEMP_FRAMING AEMP_NODEID AEMP_BIND AEMP_SEEDS AEMP_TARGET_PORT AEMP_N AEMP_WINDOW AEMP_SIZE \
+      AEMP_AUTH_OFFER AEMP_AUTH_ACCEPT AEMP_SECRET
+have_perl=0
+if [ -n "${AEMP_PERL5LIB:-}" ]; then have_perl=1; else echo "AEMP_PERL5LIB not set: Perl rows skipped" >&2; fi
+
+tmp=$(mktemp -d)
+echo_pid=
+stop_echo() {
+   if [ -n "$echo_pid" ]; then
+      kill "$echo_pid" 2>/dev/null || true
+      wait "$echo_pid" 2>/dev/null || true
+      echo_pid=
+   fi
+}
+trap 'stop_echo; rm -rf "$tmp"' EXIT
+
+# start_echo IMPL FRAMING CERT: starts an echo node on a free port; sets echo_pid and echo_addr
+start_echo() {
+   local impl=$1 framing=$2 certarg=()
+   [ -z "$3" ] || certarg=("cert=$3")
+   local log=$tmp/echo.log
+   : > "$log"
+   if [ "$impl" = java ]; then
+      # shellcheck disable=SC2086
+      java $java_opts -jar "$jar" echo-node 'bind=127.0.0.1:*' "framing=$framing" "${certarg[@]}" > "$log" 2>"$tmp/echo.err" &
+   else
+      perl "$perl_dir/echo-node.pl" 'bind=127.0.0.1:*' quiet=1 "framing=$framing" "${certarg[@]}" > "$log" 2>"$tmp/echo.err" &
+   fi
+   echo_pid=$!
+   for _ in $(seq 1 120); do
+      grep -q '"event":"ready"' "$log" && break
+      kill -0 "$echo_pid" 2>/dev/null || { echo "echo node ($impl) died:" >&2; cat "$tmp/echo.err" >&2; exit 1; }
+      sleep 0.25
+   done
+   echo_addr=$(grep -o '"binds":\["[^"]*"' "$log" | head -1 | sed 's/.*\["//; s/"$//')
+   [ -n "$echo_addr" ] || { echo "echo node ($impl) reported no address" >&2; cat "$log" "$tmp/echo.err" >&2; exit 1; }
+}
+
+# run_client IMPL N WINDOW SIZE FRAMING CERT [WARMUP]: prints the client's JSON line
+run_client() {
+   local impl=$1 n=$2 w=$3 size=$4 framing=$5 certarg=()
+   [ -z "$6" ] || certarg=("cert=$6")
+   local args=("seeds=$echo_addr" target=echo#echo "n=$n" "window=$w" "size=$size" "framing=$framing" "${certarg[@]}")
+   if [ "$impl" = java ]; then
+      # shellcheck disable=SC2086
+      timeout 600 java $java_opts -jar "$jar" client "${args[@]}" "warmup=${7:-$java_warmup}" 2>>"$tmp/client.err"
+   else
+      timeout 600 perl "$perl_dir/client.pl" "${args[@]}" 2>>"$tmp/client.err"
+   fi
+}
+
+# fields LINE: "msgs_per_s p50 p99 p99.9" ("-" where the client does not report it)
+fields() {
+   perl -MJSON::PP -e 'my $j = decode_json($ARGV[0]); my $r = $j->{rtt_us};
+      print join(" ", $j->{msgs_per_s}, map { defined $r->{$_} ? $r->{$_} : "-" } qw(p50 p99 p99.9)), "\n"' "$1"
+}
+
+printf '| echo | client | framing | TLS | window | payload B | msgs/s (best) | spread | RTT p50 µs | p99 µs | p99.9 µs |\n'
+printf '|---|---|---|---|---:|---:|---:|---|---:|---:|---:|\n'
+
+tls_modes=(plain)
+[ -z "$cert" ] || tls_modes+=(tls)
+for mode in "${tls_modes[@]}"; do
+   certfile=
+   [ "$mode" = plain ] || certfile=$cert
+   for pair in $pairs; do
+      echo_impl=${pair%%:*} client_impl=${pair##*:}
+      if { [ "$echo_impl" = perl ] || [ "$client_impl" = perl ]; } && [ $have_perl = 0 ]; then continue; fi
+      for codec in $codecs; do
+         # kryo is Java-only; TLS rows use one Perl framing (cbor) plus kryo between Java nodes
+         if [ "$codec" = kryo ] && { [ "$echo_impl" = perl ] || [ "$client_impl" = perl ]; }; then continue; fi
+         if [ "$mode" = tls ] && [ "$codec" = json ]; then continue; fi
+         start_echo "$echo_impl" "$codec" "$certfile"
+         if [ "$echo_impl" = java ]; then
+            run_client java 200000 100 16 "$codec" "$certfile" 0 > /dev/null # warm the echo node's JIT up
+         fi
+         for size in $sizes; do
+            for w in $windows; do
+               if [ "$echo_impl" = java ] && [ "$client_impl" = java ]; then
+                  if [ "$w" = 1 ]; then n=$n_java_w1; else n=$n_java; fi
+               else
+                  n=$n_perl
+               fi
+               best= bestline= lo= hi=
+               for _ in $(seq 1 "$repeat"); do
+                  line=$(run_client "$client_impl" "$n" "$w" "$size" "$codec" "$certfile") || {
+                     echo "client failed: $pair $codec $mode w=$w size=$size" >&2; tail -5 "$tmp/client.err" >&2; continue; }
+                  [ -z "$raw" ] || echo "$line" >> "$raw"
+                  read -r rate p50 p99 p999 <<< "$(fields "$line")"
+                  if [ -z "$best" ] || [ "$rate" -gt "$best" ]; then best=$rate bestline="$p50 $p99 $p999"; fi
+                  if [ -z "$lo" ] || [ "$rate" -lt "$lo" ]; then lo=$rate; fi
+                  if [ -z "$hi" ] || [ "$rate" -gt "$hi" ]; then hi=$rate; fi
+               done
+               [ -n "$best" ] || continue
+               read -r p50 p99 p999 <<< "$bestline"
+               spread=$([ "$repeat" -gt 1 ] && echo "$lo–$hi" || echo "-")
+               printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+                  "$echo_impl" "$client_impl" "$codec" "$([ "$mode" = tls ] && echo yes || echo no)" \
+                  "$w" "$size" "$best" "$spread" "$p50" "$p99" "$p999"
+            done
+         done
+         stop_echo
+      done
+   done
+done

@@ -1,0 +1,64 @@
+package org.aemp.bench;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The entry point of {@code aemp-bench.jar}:
+ *
+ * <pre>{@code
+ * java -jar aemp-bench.jar echo-node [nodeid=echo] [bind=127.0.0.1:4040] [secret=...] [framing=...] [cert=file.pem]
+ * java -jar aemp-bench.jar client [seeds=127.0.0.1:4040] [target=echo#echo] [n=10000] [window=1] [size=16]
+ *                                 [warmup=50000] [framing=...] [secret=...] [cert=file.pem]
+ * java -jar aemp-bench.jar jmh [JMH options]      (the JMH benchmarks; -h lists the options)
+ * }</pre>
+ *
+ * Exit status 0 on success, 1 on failure (the reason on stderr), 2 on a usage error.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        if (argv.length == 0) {
+            usage(System.err);
+            System.exit(2);
+        }
+        List<String> rest = Arrays.asList(argv).subList(1, argv.length);
+        try {
+            switch (argv[0]) {
+                case "echo-node" -> {
+                    EchoNode.run(Args.parse(rest, System.getenv(), EchoNode.DEFAULTS), System.out);
+                    System.exit(0);
+                }
+                case "client" -> {
+                    String line = Client.run(Args.parse(rest, System.getenv(), Client.DEFAULTS));
+                    System.out.println(line);
+                    System.out.flush();
+                    System.exit(0); // don't wait for stray threads
+                }
+                case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(new String[0]));
+                case "-h", "--help", "help" -> usage(System.out);
+                default -> {
+                    System.err.println("unknown command '" + argv[0] + "'");
+                    usage(System.err);
+                    System.exit(2);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println(argv[0] + ": " + e.getMessage());
+            System.exit(2);
+        } catch (Exception e) {
+            System.err.println(argv[0] + ": " + e);
+            System.exit(1);
+        }
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("usage: java -jar aemp-bench.jar echo-node [key=value...]   serve <nodeid>#echo (like echo-node.pl)");
+        out.println("       java -jar aemp-bench.jar client [key=value...]      round trips to an echo port (like client.pl)");
+        out.println("       java -jar aemp-bench.jar jmh [JMH options]          the JMH micro-benchmarks");
+        out.println("keys: nodeid bind seeds secret framing cert target n window size warmup quiet workers io_threads");
+    }
+}

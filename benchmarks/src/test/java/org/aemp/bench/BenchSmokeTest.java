@@ -1,0 +1,65 @@
+package org.aemp.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.aemp.Node;
+import org.aemp.PortId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Runs the echo node and the client in one JVM for a few hundred messages; checks the output, never the speed. */
+class BenchSmokeTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"kryo", "cbor", "json"})
+    @Timeout(60)
+    void clientPrintsClientPlKeysAgainstTheJavaEchoNode(String framing) throws Exception {
+        PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        try (Node echo = EchoNode.start(Args.of(Map.of("nodeid", "echo-smoke", "bind", "127.0.0.1:*",
+                "framing", framing)), log)) {
+            String line = Client.run(Args.of(Map.of("seeds", echo.listenAddresses().get(0),
+                    "target", "echo-smoke#echo", "n", "300", "window", "10", "size", "100", "warmup", "50",
+                    "framing", framing)));
+
+            assertThat(line).startsWith("{").endsWith("}").doesNotContain("\n");
+            for (String key : List.of("target", "framing", "msgs", "window", "payload_bytes", "connect_s",
+                    "elapsed_s", "msgs_per_s", "rtt_us", "p50", "p90", "p99", "p99.9", "max")) {
+                assertThat(line).contains("\"" + key + "\":");
+            }
+            assertThat(line).contains("\"msgs\":300", "\"window\":10", "\"payload_bytes\":100",
+                    "\"framing\":\"" + framing + "\"", "\"target\":\"echo-smoke#echo\"");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void echoNodeAnswersRpcAndEchoesTheWholePayload() throws Exception {
+        PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        try (Node echo = EchoNode.start(Args.of(Map.of("nodeid", "echo-smoke2", "bind", "127.0.0.1:*")), log);
+             Node client = Node.start(BenchNodes.config(Args.of(Map.of("nodeid", "client/%u"))).build())) {
+            assertThat(client.connect(echo.listenAddresses().get(0))).succeedsWithin(Duration.ofSeconds(10))
+                    .isEqualTo("echo-smoke2");
+            assertThat(client.call(Duration.ofSeconds(10), PortId.parse("echo-smoke2#rpc"), "a", 1))
+                    .succeedsWithin(Duration.ofSeconds(10))
+                    .isEqualTo(List.of("rpc_reply", "a", 1));
+        }
+    }
+
+    @Test
+    void argumentsWinOverEnvironmentOverDefaults() {
+        Args a = Args.parse(List.of("n=5", "framing="), Map.of("AEMP_N", "7", "AEMP_WINDOW", "3"),
+                Client.DEFAULTS);
+        assertThat(a.integer("n", 0, 1)).isEqualTo(5);
+        assertThat(a.integer("window", 0, 1)).isEqualTo(3);
+        assertThat(a.integer("size", 0, 0)).isEqualTo(16);
+        assertThat(a.get("framing")).isEmpty();
+    }
+}
