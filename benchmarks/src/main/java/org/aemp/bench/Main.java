@@ -12,6 +12,7 @@ import java.util.List;
  * java -jar aemp-bench.jar client [seeds=127.0.0.1:4040] [target=echo#echo] [n=10000] [window=1] [size=16]
  *                                 [warmup=50000] [framing=...] [secret=...] [cert=file.pem]
  * java -jar aemp-bench.jar jmh [JMH options]      (the JMH benchmarks; -h lists the options)
+ * java -jar aemp-bench.jar mesh [n=16] [rounds=3]  (how long n global nodes take to form a full mesh)
  * }</pre>
  *
  * Exit status 0 on success, 1 on failure (the reason on stderr), 2 on a usage error.
@@ -39,6 +40,10 @@ public final class Main {
                     System.exit(0); // don't wait for stray threads
                 }
                 case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(new String[0]));
+                case "mesh" -> {
+                    MeshConvergence.main(rest.toArray(new String[0]));
+                    System.exit(0);
+                }
                 case "-h", "--help", "help" -> usage(System.out);
                 default -> {
                     System.err.println("unknown command '" + argv[0] + "'");
@@ -59,6 +64,7 @@ public final class Main {
         out.println("usage: java -jar aemp-bench.jar echo-node [key=value...]   serve <nodeid>#echo (like echo-node.pl)");
         out.println("       java -jar aemp-bench.jar client [key=value...]      round trips to an echo port (like client.pl)");
         out.println("       java -jar aemp-bench.jar jmh [JMH options]          the JMH micro-benchmarks");
+        out.println("       java -jar aemp-bench.jar mesh [n=16] [rounds=3]     time for n global nodes to form a full mesh");
         out.println("keys: nodeid bind seeds secret framing cert target n window size warmup quiet workers io_threads");
     }
 }

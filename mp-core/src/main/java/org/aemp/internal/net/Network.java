@@ -259,7 +259,8 @@ public final class Network implements Remote, HandshakeHandler.Links {
     // ---- Remote: sending ----
 
     private RemoteNode node(String id) {
-        return nodes.computeIfAbsent(id, RemoteNode::new);
+        RemoteNode rn = nodes.get(id); // the common case, without computeIfAbsent's locking
+        return rn != null ? rn : nodes.computeIfAbsent(id, RemoteNode::new);
     }
 
     @Override
