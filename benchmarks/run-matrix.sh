@@ -4,7 +4,7 @@
 #
 # Usage:  benchmarks/run-matrix.sh [cert=<pem file>] [key=value...]
 # Needs benchmarks/target/aemp-bench.jar (mvn -pl benchmarks -am verify, or package -DskipTests).
-# Perl rows run only when AEMP_PERL5LIB points at AnyEvent::MP 2.02 (e.g. /work/perl-aemp/lib).
+# Perl rows run only when AEMP_PERL5LIB points at the lib folder of an AnyEvent::MP 2.02 installation.
 #
 # Keys (or environment variables of the same name in upper case):
 #   cert=FILE        also run TLS rows with this PEM file (key + self-signed certificate)
@@ -18,7 +18,7 @@
 #                    client competes with the C2 compiler for the 2 cores and undersells either peer)
 #   java_opts=...    extra JVM options for both Java programs (JAVA_OPTS)
 #   jar=...          the program (default: benchmarks/target/aemp-bench.jar next to this script)
-#   perl_dir=...     folder of echo-node.pl and client.pl (default /work/shared/interop/perl)
+#   perl_dir=...     folder of echo-node.pl and client.pl (default: ../shared/interop/perl next to the project)
 #   raw=FILE         also append every client's JSON line to FILE
 # Every echo node binds 127.0.0.1:* (a free port the OS picks), so parallel runs never collide.
 set -euo pipefail
@@ -36,7 +36,7 @@ n_perl=${N_PERL:-20000}
 java_warmup=${JAVA_WARMUP:-100000}
 java_opts=${JAVA_OPTS:-}
 jar=${JAR:-$here/target/aemp-bench.jar}
-perl_dir=${PERL_DIR:-/work/shared/interop/perl}
+perl_dir=${PERL_DIR:-$here/../../shared/interop/perl}
 raw=${RAW:-}
 for arg in "$@"; do
    case $arg in
