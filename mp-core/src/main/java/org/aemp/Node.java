@@ -495,7 +495,7 @@ public final class Node implements AutoCloseable {
         return db;
     }
 
-    /** True once this node is a global node (it holds the network's database). */
+    /** True once this node is a global node (it holds the network's database). Waits briefly for the global service's thread. */
     public boolean isGlobal() {
         return global.isGlobal().join();
     }

@@ -72,8 +72,11 @@ final class LocalPort implements Runnable, Context {
     void execute(PortTask task) {
         if (dead) {
             task.dropped();
-        } else {
-            enqueue(task);
+            return;
+        }
+        enqueue(task);
+        if (dead && mailbox.remove(task)) {
+            task.dropped(); // the port died while the task was being queued, after its mailbox was drained
         }
     }
 
