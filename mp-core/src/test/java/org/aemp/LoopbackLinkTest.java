@@ -97,6 +97,40 @@ class LoopbackLinkTest {
     }
 
     @Test
+    void aMessageThatBreaksTheEncoderFailsTheLinkCleanlyAndTheNextSendReconnects() {
+        Node a = nodes.listening("a");
+        Node b = nodes.listening("b");
+        b.addAddresses("a", a.listenAddresses());
+        Probe<Object> got = new Probe<>();
+        PortId echo = a.receive(new PortId("a", "in"), (ctx, m) -> got.put(m));
+        Probe<KillReason> down = new Probe<>();
+        b.send(echo, "before");
+        assertThat(got.next()).isEqualTo(List.of("before"));
+        b.monitor(echo, down::put);
+        // a list changed after it was sent: fine for the send-time check, broken by the time the
+        // link's event loop encodes it
+        List<Object> shifty = new java.util.AbstractList<>() {
+            @Override
+            public Object get(int i) {
+                return "x";
+            }
+
+            @Override
+            public int size() {
+                if (Thread.currentThread().getName().startsWith("aemp-b-io-")) {
+                    throw new java.util.ConcurrentModificationException("changed after send");
+                }
+                return 1;
+            }
+        };
+        b.send(echo, "bad", shifty);
+        assertThat(down.next().values()).containsExactly("transport_error", "a",
+                "cannot encode a message for a (test): java.util.ConcurrentModificationException: changed after send");
+        b.send(echo, "after");
+        assertThat(got.next()).isEqualTo(List.of("after"));
+    }
+
+    @Test
     void aRemoteSpawnRunsTheFunctionOnTheOtherNode() {
         Probe<Object> got = new Probe<>();
         Node a = nodes.listening("a", c -> c.function("Demo::init", (ctx, args) -> {

@@ -5,7 +5,9 @@ import java.io.OutputStream;
 import java.util.List;
 
 /**
- * Writes messages in one framing. Not thread-safe; confined to one connection's event loop.
+ * Writes messages in one framing. Not thread-safe; confined to one connection's event loop. If
+ * {@link #encode} throws, the link fails (a message was lost), so an encoder need not be usable
+ * afterwards; it should write nothing of the failed message if it can.
  */
 @FunctionalInterface
 public interface FrameEncoder {

@@ -67,11 +67,14 @@ final class Link {
                     out = new ByteBufOutputStream(buf);
                 }
             }
-        } catch (CodecException | IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // a CodecException, or a message changed after it was sent: this link cannot go on
+            // without a hole, so it fails and the node's monitors fire
             buf.release();
             outbox.clear();
             scheduled.set(false);
-            fail("cannot encode a message for " + node + " (" + framing + "): " + e.getMessage());
+            fail("cannot encode a message for " + node + " (" + framing + "): "
+                    + (e instanceof CodecException ? e.getMessage() : e.toString()));
             return;
         }
         if (buf.isReadable()) {
