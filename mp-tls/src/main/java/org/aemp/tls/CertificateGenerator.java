@@ -116,17 +116,27 @@ public final class CertificateGenerator {
 
     /**
      * A node certificate for {@code subjectKey}, signed by the CA: {@code CA:FALSE}, usable for
-     * TLS server and client authentication, valid from now for {@code validity} but never past the
-     * CA certificate.
+     * TLS server and client authentication, valid from now for {@code validity} but within the CA
+     * certificate's validity: never past its end, never before its start.
+     *
+     * @throws IllegalStateException if the CA certificate is not valid now
      */
     static X509Certificate nodeCertificate(String commonName, Duration validity, PublicKey subjectKey,
                                            X509Certificate caCert, PrivateKey caKey) {
-        Instant notAfter = Instant.now().plus(checkValidity(validity));
+        Instant now = Instant.now();
+        Instant notAfter = now.plus(checkValidity(validity));
+        Instant notBefore = now.minus(BACKDATE);
+        Instant caStart = caCert.getNotBefore().toInstant();
         Instant caEnd = caCert.getNotAfter().toInstant();
+        String invalid = CertificateAuthority.notValid(caCert, now);
+        if (invalid != null) { // else the certificate would end before it starts
+            throw new IllegalStateException(invalid);
+        }
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder b = builder(name(caCert.getSubjectX500Principal().getEncoded()),
-                    name(commonName), notAfter.isAfter(caEnd) ? caEnd : notAfter, subjectKey)
+                    name(commonName), notBefore.isBefore(caStart) ? caStart : notBefore,
+                    notAfter.isAfter(caEnd) ? caEnd : notAfter, subjectKey)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true,
                             new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
@@ -150,7 +160,8 @@ public final class CertificateGenerator {
         X500Name name = name(commonName);
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder b = builder(name, name, Instant.now().plus(checkValidity(validity)),
+            Instant now = Instant.now();
+            X509v3CertificateBuilder b = builder(name, name, now.minus(BACKDATE), now.plus(checkValidity(validity)),
                     keys.getPublic())
                     .addExtension(Extension.subjectKeyIdentifier, false,
                             ext.createSubjectKeyIdentifier(keys.getPublic()))
@@ -166,12 +177,11 @@ public final class CertificateGenerator {
         }
     }
 
-    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, Instant notAfter,
-                                                    PublicKey key) {
+    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, Instant notBefore,
+                                                    Instant notAfter, PublicKey key) {
         // 159 random bits: a positive serial of at most 20 bytes, as RFC 5280 asks and OpenSSL 3 makes
         BigInteger serial = new BigInteger(159, RANDOM).add(BigInteger.ONE);
-        Date notBefore = Date.from(Instant.now().minus(BACKDATE));
-        return new JcaX509v3CertificateBuilder(issuer, serial, notBefore, Date.from(notAfter), subject, key);
+        return new JcaX509v3CertificateBuilder(issuer, serial, Date.from(notBefore), Date.from(notAfter), subject, key);
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)

@@ -14,6 +14,10 @@ public final class TlsAnonAuth implements AuthMethod {
     /** The method's name in the greeting and the auth line. */
     public static final String NAME = "tls_anon";
 
+    /** The method, as {@link java.util.ServiceLoader} creates it. */
+    public TlsAnonAuth() {
+    }
+
     @Override
     public String name() {
         return NAME;

@@ -25,6 +25,10 @@ public final class TlsSha3512Auth implements AuthMethod {
     /** The method's name in the greeting and the auth line. */
     public static final String NAME = "tls_sha3_512";
 
+    /** The method, as {@link java.util.ServiceLoader} creates it. */
+    public TlsSha3512Auth() {
+    }
+
     @Override
     public String name() {
         return NAME;

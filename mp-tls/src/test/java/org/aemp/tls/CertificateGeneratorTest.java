@@ -7,10 +7,23 @@ import static org.aemp.tls.TestCertificates.SELF_SIGNED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.security.interfaces.RSAPublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 
 class CertificateGeneratorTest {
@@ -76,6 +89,58 @@ class CertificateGeneratorTest {
         X509Certificate node = PemBundle.parse(shortLived.issueNodePem("n", Duration.ofDays(3650))).certificate();
 
         assertThat(node.getNotAfter()).isEqualTo(shortLived.certificate().getNotAfter());
+    }
+
+    /** A CA valid from {@code notBefore} to {@code notAfter}, which the generator never makes. */
+    private static CertificateAuthority authority(String commonName, Instant notBefore, Instant notAfter)
+            throws Exception {
+        KeyPair keys = CertificateGenerator.newKeyPair();
+        X500Name name = new X500Name("CN=" + commonName);
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.TWO, Date.from(notBefore),
+                Date.from(notAfter), name, keys.getPublic());
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+        X509Certificate cert = new JcaX509CertificateConverter()
+                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
+        return new CertificateAuthority(keys.getPrivate(), cert);
+    }
+
+    @Test
+    void anExpiredAuthorityIsRefusedWhenLoadedAndWhenItIssues() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        CertificateAuthority expired = authority("old CA", now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)));
+
+        assertThatThrownBy(() -> CertificateAuthority.fromPem(expired.toPem()))
+                .isInstanceOf(CertificateExpiredException.class)
+                .hasMessageStartingWith("the CA certificate CN=old CA expired at " + now.minus(Duration.ofDays(1)))
+                .hasMessageContaining("make a new CA");
+        assertThatThrownBy(() -> expired.issueNodePem("n"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("the CA certificate CN=old CA expired at ");
+    }
+
+    @Test
+    void anAuthorityNotValidYetIsRefusedWhenLoadedAndWhenItIssues() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        CertificateAuthority future = authority("future CA", now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(10)));
+
+        assertThatThrownBy(() -> CertificateAuthority.fromPem(future.toPem()))
+                .isInstanceOf(CertificateNotYetValidException.class)
+                .hasMessageContaining("CN=future CA is not valid before");
+        assertThatThrownBy(() -> future.issueNodePem("n", Duration.ofDays(1)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("CN=future CA is not valid before");
+    }
+
+    @Test
+    void nodeCertificateLiesWithinItsCasValidity() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        CertificateAuthority fresh = authority("fresh CA", now.minus(Duration.ofMinutes(1)), now.plus(Duration.ofDays(2)));
+
+        X509Certificate node = PemBundle.parse(fresh.issueNodePem("n")).certificate();
+
+        assertThat(node.getNotBefore()).isEqualTo(fresh.certificate().getNotBefore());
+        assertThat(node.getNotAfter()).isEqualTo(fresh.certificate().getNotAfter());
+        node.verify(fresh.certificate().getPublicKey());
     }
 
     @Test

@@ -45,11 +45,6 @@ public final class CborCodec implements Codec {
     }
 
     @Override
-    public boolean perlCompatible() {
-        return true;
-    }
-
-    @Override
     public FrameEncoder newEncoder() {
         return new CborFrameEncoder();
     }

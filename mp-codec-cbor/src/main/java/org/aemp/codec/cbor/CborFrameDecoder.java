@@ -15,6 +15,10 @@ import org.aemp.spi.FrameDecoder;
  * limit as soon as it sees it. A chunk that starts at a message boundary is read in place, and
  * only its incomplete tail is copied.
  *
+ * <p>The messages a chunk completes are handed to the consumer once the chunk is read, so an
+ * exception the consumer throws is its own, not a failure of the stream. If a chunk holds bad
+ * bytes, the messages completed before the bad bytes are delivered, then it throws.
+ *
  * <p>Not thread-safe; confined to one connection.
  */
 final class CborFrameDecoder implements FrameDecoder {
@@ -37,6 +41,7 @@ final class CborFrameDecoder implements FrameDecoder {
         if (failed) {
             throw new CodecException("cbor: the stream already failed");
         }
+        CodecException failure = null;
         try {
             while (chunk.hasRemaining()) {
                 if (heldLength == 0 && chunk.hasArray()) {
@@ -65,21 +70,28 @@ final class CborFrameDecoder implements FrameDecoder {
                 held = new byte[0]; // don't keep a large message's buffer for the connection's life
             }
         } catch (CodecException e) {
-            failed = true;
-            ready.clear();
-            throw e;
+            failure = e;
         } catch (RuntimeException e) { // a bug here must still close only this connection
+            failure = new CodecException("cbor: cannot decode: " + e, e);
+        }
+        if (failure != null) {
             failed = true;
-            ready.clear();
-            throw new CodecException("cbor: cannot decode: " + e, e);
         }
         // hand the messages over outside the try: a consumer's exception is not a codec failure
         try {
             for (List<Object> m : ready) {
                 out.accept(m);
             }
+        } catch (RuntimeException consumer) {
+            if (failure == null) {
+                throw consumer;
+            }
+            failure.addSuppressed(consumer);
         } finally {
             ready.clear();
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

@@ -13,9 +13,12 @@ import org.aemp.spi.FrameEncoder;
 /**
  * Writes messages as CBOR arrays with no separator, in the forms CBOR::XS reads: definite
  * lengths, shortest integer heads, Strings as text strings, {@code byte[]} as byte strings,
- * integers beyond 64 bits as bignum tags 2 and 3, floats as float32 when that is exact, else
- * float64. A message is built in a buffer kept for the connection and written with one call, so
- * a message that fails to encode writes nothing. Not thread-safe.
+ * integers beyond 64 bits as bignum tags 2 and 3 (at most {@value CborReader#MAX_BIGNUM_BYTES}
+ * bytes, what the decoder accepts), floats as float32 when that is exact, else float64. A message
+ * is built in a buffer kept for the connection and written with one call, so a message that fails
+ * to encode writes nothing, and the encoder stays usable. It throws only {@link CodecException}
+ * (and what the output stream throws): a message changed while it is written fails as one. Not
+ * thread-safe.
  */
 final class CborFrameEncoder implements FrameEncoder {
     private static final int MAX_DEPTH = CborScanner.MAX_DEPTH;
@@ -28,7 +31,13 @@ final class CborFrameEncoder implements FrameEncoder {
     public void encode(List<?> message, OutputStream out) throws IOException {
         count = 0;
         try {
-            writeList(message, 0);
+            try {
+                writeList(message, 0);
+            } catch (CodecException e) {
+                throw e;
+            } catch (RuntimeException e) { // a message changed while it was written, or a bug
+                throw new CodecException("cbor: cannot encode: " + e, e);
+            }
             out.write(buf, 0, count);
         } finally {
             count = 0;
@@ -55,7 +64,7 @@ final class CborFrameEncoder implements FrameEncoder {
         } else if (v instanceof BigInteger b) {
             writeBigInteger(b);
         } else if (v instanceof BigDecimal b) {
-            writeDouble(b.doubleValue()); // a plain Perl number; a tag 4 decimal fraction would be an object
+            writeBigDecimal(b);
         } else if (v instanceof byte[] bytes) {
             head(2, bytes.length);
             putBytes(bytes, bytes.length);
@@ -108,8 +117,9 @@ final class CborFrameEncoder implements FrameEncoder {
         }
     }
 
+    /** {@code depth} counts from 0 for the message array: at most {@value #MAX_DEPTH} levels, as the scanner reads. */
     private static void checkDepth(int depth) {
-        if (depth > MAX_DEPTH) {
+        if (depth >= MAX_DEPTH) {
             throw new CodecException("cbor: cannot encode a value nested more than " + MAX_DEPTH + " levels deep");
         }
     }
@@ -130,6 +140,11 @@ final class CborFrameEncoder implements FrameEncoder {
             head(negative ? 1 : 0, n.longValue());
             return;
         }
+        int bytes = (n.bitLength() + 7) / 8;
+        if (bytes > CborReader.MAX_BIGNUM_BYTES) {
+            throw new CodecException("cbor: cannot encode an integer of " + n.bitLength() + " bits: a bignum is"
+                    + " limited to " + CborReader.MAX_BIGNUM_BYTES + " bytes, as decoders read it");
+        }
         head(6, negative ? 3 : 2);
         byte[] magnitude = n.toByteArray();
         int skip = magnitude[0] == 0 ? 1 : 0; // the sign byte
@@ -137,6 +152,40 @@ final class CborFrameEncoder implements FrameEncoder {
         ensure(magnitude.length);
         System.arraycopy(magnitude, skip, buf, count, magnitude.length - skip);
         count += magnitude.length - skip;
+    }
+
+    /** The most decimal digits of an integer that fits a bignum of {@link CborReader#MAX_BIGNUM_BYTES} bytes. */
+    private static final int MAX_INTEGER_DIGITS = (int) Math.ceil(CborReader.MAX_BIGNUM_BYTES * 8 * Math.log10(2));
+
+    /**
+     * A plain Perl number (a tag 4 decimal fraction would arrive as an object): an integral value
+     * ({@code 2.50E+3}, {@code 1.0}) exactly, as an integer or bignum like a BigInteger; any other
+     * as a double, unless that overflows to infinity.
+     */
+    private void writeBigDecimal(BigDecimal b) {
+        long integerDigits = (long) b.precision() - b.scale();
+        if (integerDigits > MAX_INTEGER_DIGITS) { // checked before 10^-scale is built
+            throw new CodecException("cbor: cannot encode the BigDecimal " + describe(b) + ": it is too large for"
+                    + " a double and for a bignum of " + CborReader.MAX_BIGNUM_BYTES + " bytes");
+        }
+        BigInteger integer;
+        try {
+            integer = b.toBigIntegerExact();
+        } catch (ArithmeticException notAnInteger) {
+            double d = b.doubleValue();
+            if (Double.isInfinite(d)) {
+                throw new CodecException("cbor: cannot encode the BigDecimal " + describe(b)
+                        + ": it is not an integer and too large for a double");
+            }
+            writeDouble(d);
+            return;
+        }
+        writeBigInteger(integer);
+    }
+
+    /** The value's text, unless that is long (and slow to make). */
+    private static String describe(BigDecimal b) {
+        return b.precision() <= 40 ? b.toString() : "of " + b.precision() + " digits with scale " + b.scale();
     }
 
     /** float32 when that is exact, as CBOR::XS writes; NaN and the infinities too. */

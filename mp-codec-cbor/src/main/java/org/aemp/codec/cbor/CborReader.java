@@ -25,6 +25,13 @@ import org.aemp.spi.CodecException;
  * Not thread-safe; one per decoder.
  */
 final class CborReader {
+    /**
+     * Longest bignum (tag 2 or 3) payload read, in bytes (8192 bits, about 2466 decimal digits).
+     * Without a cap a bignum could be as long as the frame, and turning it into text (as a map key
+     * is) takes time that grows faster than its length, on the event loop.
+     */
+    static final int MAX_BIGNUM_BYTES = 1024;
+
     private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
 
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
@@ -188,7 +195,15 @@ final class CborReader {
         if (major != 2) {
             throw invalid("a bignum tag must hold a byte string, got " + CborScanner.describe(major, info));
         }
-        BigInteger n = new BigInteger(1, bytes(2, info, head(info)));
+        long length = head(info);
+        if (info != 31 && (length < 0 || length > MAX_BIGNUM_BYTES)) {
+            throw bignumTooLong(length < 0 ? Long.MAX_VALUE : length);
+        }
+        byte[] magnitude = bytes(2, info, length);
+        if (magnitude.length > MAX_BIGNUM_BYTES) { // an indefinite-length one, joined
+            throw bignumTooLong(magnitude.length);
+        }
+        BigInteger n = new BigInteger(1, magnitude);
         return smallest(negative ? n.not() : n); // tag 3 holds -1 - n
     }
 
@@ -338,6 +353,10 @@ final class CborReader {
             return n.intValue();
         }
         return bits < 64 ? (Object) n.longValue() : n;
+    }
+
+    private CodecException bignumTooLong(long length) {
+        return invalid("a bignum of " + length + " bytes is longer than the limit of " + MAX_BIGNUM_BYTES + " bytes");
     }
 
     private CodecException invalid(String what) {

@@ -142,11 +142,6 @@ final class CborScanner {
         complete = false;
     }
 
-    /** Bytes of the current frame scanned so far, including skipped payloads. */
-    long scanned() {
-        return scanned;
-    }
-
     private void push(long items) {
         if (depth == MAX_DEPTH) {
             throw new CodecException("cbor: invalid input: nested more than " + MAX_DEPTH + " levels deep");

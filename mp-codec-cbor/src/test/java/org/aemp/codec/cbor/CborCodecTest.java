@@ -9,9 +9,12 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.ConcurrentModificationException;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.aemp.spi.Codec;
 import org.aemp.spi.CodecException;
 import org.aemp.spi.FrameDecoder;
+import org.aemp.spi.FrameEncoder;
 import org.aemp.spi.FrameTooLongException;
 import org.aemp.testing.CodecConformance;
 import org.junit.jupiter.api.Test;
@@ -279,6 +283,121 @@ class CborCodecTest extends CodecConformance {
         assertThat(codec.canEncode(Object.class)).isFalse();
         assertThatThrownBy(() -> codec.newDecoder(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxFrameLength must be > 0: 0");
+    }
+
+    /** A bignum tag {@code tag} over a definite byte string of {@code n} bytes 0x01. */
+    private static String bignum(int tag, int n) {
+        return (tag == 2 ? "c2" : "c3") + " 59 " + String.format("%04x", n) + " " + "01".repeat(n);
+    }
+
+    @Test
+    void bignumsAreLimitedTo1024BytesAlsoAsMapKeys() {
+        assertThat(decode("82 " + bignum(2, 1024) + bignum(3, 1024)).get(0)).isEqualTo(
+                new BigInteger(1, hex("01".repeat(1024))));
+        Map<String, Object> keyed = asMap(decode("81 a1 " + bignum(2, 1024) + " 01").get(0));
+        assertThat(keyed).containsOnlyKeys(new BigInteger(1, hex("01".repeat(1024))).toString());
+        for (String tooLong : List.of("81 " + bignum(2, 1025), "81 " + bignum(3, 1025), "81 a1 " + bignum(2, 1025) + " 01",
+                "81 c2 5f 59 0300 " + "01".repeat(768) + " 59 0101 " + "01".repeat(257) + " ff")) {
+            FrameDecoder d = codec.newDecoder(1 << 20);
+            assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(hex(tooLong)), m -> { }))
+                    .isInstanceOf(CodecException.class)
+                    .hasMessageContaining("a bignum of 1025 bytes is longer than the limit of 1024 bytes");
+        }
+    }
+
+    @Test
+    void theEncoderRefusesABignumTheDecoderWouldRefuse() {
+        BigInteger max = BigInteger.ONE.shiftLeft(8192).subtract(BigInteger.ONE);
+        assertThat(decodeAll(encode(List.of(max, max.negate()))).get(0)).containsExactly(max, max.negate());
+        assertThatThrownBy(() -> encode(List.of(max.add(BigInteger.ONE)))).isInstanceOf(CodecException.class)
+                .hasMessageContaining("8193 bits").hasMessageContaining("1024 bytes");
+    }
+
+    @Test
+    void writesAnIntegralBigDecimalExactlyAsAnInteger() {
+        BigInteger twoTo53Plus1 = BigInteger.ONE.shiftLeft(53).add(BigInteger.ONE);
+        BigInteger tenTo400 = BigInteger.TEN.pow(400);
+        assertThat(decodeAll(encode(List.of(new BigDecimal(twoTo53Plus1), new BigDecimal("1E+400"),
+                new BigDecimal("-2.50E+3"), new BigDecimal("7.000"), new BigDecimal("0E-5"), new BigDecimal("0.25"))))
+                .get(0)).containsExactly(9007199254740993L, tenTo400, -2500, 7, 0, 0.25);
+        assertThat(HEX.formatHex(encode(List.of(new BigDecimal("1E+20")))))
+                .isEqualTo("81" + "c2" + "49" + "056bc75e2d63100000");
+    }
+
+    @Test
+    void refusesABigDecimalThatIsNeitherAnIntegerNorADouble() {
+        BigDecimal hugeFraction = new BigDecimal(BigInteger.TEN.pow(400)).add(new BigDecimal("0.5"));
+        assertThatThrownBy(() -> encode(List.of(hugeFraction))).isInstanceOf(CodecException.class)
+                .hasMessageContaining("not an integer and too large for a double")
+                .hasMessageContaining("402 digits with scale 1");
+        assertThatThrownBy(() -> encode(List.of(new BigDecimal("1E+2467")))).isInstanceOf(CodecException.class)
+                .hasMessageContaining("1E+2467").hasMessageContaining("too large");
+        assertThatThrownBy(() -> encode(List.of(new BigDecimal("1E+999999999")))).isInstanceOf(CodecException.class)
+                .hasMessageContaining("too large");
+    }
+
+    /** A list nested {@code levels} deep, the message array included: {@code [[[1]]]} is 3. */
+    private static List<Object> nested(int levels) {
+        List<Object> list = List.of(1);
+        for (int i = 1; i < levels; i++) {
+            list = List.of(list);
+        }
+        return list;
+    }
+
+    @Test
+    void encoderAndDecoderBothAllow512LevelsOfNestingAndNoMore() {
+        assertThat(decodeAll(encode(nested(512)))).containsExactly(nested(512));
+        List<Object> mapInside = List.of(Map.of("k", nested(510)));
+        assertThat(decodeAll(encode(mapInside))).containsExactly(mapInside);
+        assertThatThrownBy(() -> encode(nested(513))).isInstanceOf(CodecException.class)
+                .hasMessageContaining("nested more than 512 levels");
+        assertThatThrownBy(() -> encode(List.of(Map.of("k", nested(511))))).isInstanceOf(CodecException.class);
+        byte[] deep = new byte[514]; // 513 arrays around a 1
+        Arrays.fill(deep, (byte) 0x81);
+        deep[513] = 0x01;
+        assertThatThrownBy(() -> decodeAll(deep)).isInstanceOf(CodecException.class)
+                .hasMessageContaining("nested more than 512");
+        assertThat(decodeAll(Arrays.copyOfRange(deep, 1, 514))).containsExactly(nested(512));
+    }
+
+    @Test
+    void aMessageChangedWhileItIsEncodedFailsWithACodecExceptionAndTheEncoderStaysUsable() throws IOException {
+        List<Object> modified = new AbstractList<>() {
+            @Override
+            public Object get(int index) {
+                return "p";
+            }
+
+            @Override
+            public int size() {
+                return 2;
+            }
+
+            @Override
+            public Iterator<Object> iterator() {
+                throw new ConcurrentModificationException();
+            }
+        };
+        FrameEncoder e = codec.newEncoder();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThatThrownBy(() -> e.encode(List.of("p", modified), out)).isInstanceOf(CodecException.class)
+                .hasMessageStartingWith("cbor: cannot encode").hasCauseInstanceOf(ConcurrentModificationException.class);
+        e.encode(List.of("ok"), out);
+        assertThat(decodeAll(out.toByteArray())).containsExactly(List.of("ok"));
+    }
+
+    @Test
+    void messagesBeforeBadBytesInTheSameChunkAreDeliveredThenItThrows() {
+        byte[] stream = hex("81 62 6f6b 81 02 01");
+        for (boolean direct : new boolean[] {false, true}) {
+            FrameDecoder d = codec.newDecoder(1024);
+            ByteBuffer chunk = direct ? ByteBuffer.allocateDirect(stream.length).put(stream).flip() : ByteBuffer.wrap(stream);
+            List<List<Object>> got = new ArrayList<>();
+            assertThatThrownBy(() -> d.decode(chunk, got::add)).as("direct " + direct)
+                    .isInstanceOf(CodecException.class).hasMessageContaining("expected a message array");
+            assertThat(got).as("direct " + direct).containsExactly(List.of("ok"), List.of(2));
+        }
     }
 
     private List<Object> decode(String hex) {

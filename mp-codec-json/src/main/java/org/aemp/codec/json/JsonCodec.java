@@ -15,15 +15,20 @@ import org.aemp.spi.FrameEncoder;
  * <p>Decoding accepts what Perl emits: numbers that arrive as strings stay strings, Perl booleans
  * ({@code "1"}, {@code ""}) stay strings, JSON {@code true}/{@code false} become Booleans,
  * integers become Integer, Long or BigInteger, other numbers Double. Encoding writes only what
- * JSON::XS reads: NaN and infinities are refused, and {@code byte[]} is written as a string of
- * characters U+0000 to U+00FF, which is how Perl holds bytes.
+ * JSON::XS reads: NaN and infinities are refused (also from other Number types, whose text must be
+ * a number), {@code byte[]} is written as a string of characters U+0000 to U+00FF, which is how
+ * Perl holds bytes, and nesting is limited to 512 levels both ways (JSON::XS's {@code max_depth}).
  *
  * <p>Thread-safe; the encoder and decoder it makes are per connection.
  */
 public final class JsonCodec implements Codec {
     private final JsonFactory factory;
 
-    /** The codec with Jackson's defaults, as {@link java.util.ServiceLoader} creates it. */
+    /**
+     * The codec, as {@link java.util.ServiceLoader} creates it. Its Jackson factory does not intern
+     * field names (keys come from the network) and never closes the stream it writes to; decoders
+     * limit strings to the frame length and nesting to 512 levels, as JSON::XS does.
+     */
     public JsonCodec() {
         this.factory = JsonFactory.builder()
                 .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
@@ -46,7 +51,7 @@ public final class JsonCodec implements Codec {
         JsonFactory bounded = factory.rebuild()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxStringLength(maxFrameLength)
-                        .maxNestingDepth(1000)
+                        .maxNestingDepth(JsonFrameEncoder.MAX_DEPTH) // JSON::XS max_depth
                         .build())
                 .build();
         return new JsonFrameDecoder(bounded, maxFrameLength);

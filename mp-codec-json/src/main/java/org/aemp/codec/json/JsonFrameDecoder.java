@@ -22,7 +22,10 @@ import org.aemp.spi.FrameTooLongException;
 /**
  * Parses a stream of concatenated JSON arrays incrementally (what JSON::XS {@code incr_parse}
  * does), with Jackson's non-blocking parser: values are built from tokens as bytes arrive, so a
- * message may be split anywhere. Not thread-safe.
+ * message may be split anywhere. The messages a chunk completes are handed to the consumer once
+ * the chunk is parsed, so an exception the consumer throws is its own, not a failure of the
+ * stream. If a chunk holds bad bytes, the messages completed before the bad bytes are delivered,
+ * then it throws. Not thread-safe.
  */
 final class JsonFrameDecoder implements FrameDecoder {
     private final JsonParser parser;
@@ -30,6 +33,7 @@ final class JsonFrameDecoder implements FrameDecoder {
     private final int maxFrameLength;
     private final Deque<Object> open = new ArrayDeque<>(); // containers being built, innermost first
     private final Deque<String> keys = new ArrayDeque<>(); // pending field names of the open maps
+    private final List<List<Object>> ready = new ArrayList<>(); // messages completed by the current chunk
     private long fed; // bytes fed so far
     private long frameStart = -1; // offset of the current message's '[', or -1 between messages
     private boolean failed;
@@ -53,31 +57,50 @@ final class JsonFrameDecoder implements FrameDecoder {
         if (n == 0) {
             return;
         }
+        CodecException failure = null;
         try {
             feeder.feedInput(chunk);
             fed += n;
             JsonToken token;
             while ((token = parser.nextToken()) != JsonToken.NOT_AVAILABLE && token != null) {
-                onToken(token, out);
+                onToken(token);
             }
             chunk.position(chunk.limit());
             if (frameStart >= 0 && fed - frameStart > maxFrameLength) {
                 throw new FrameTooLongException("json", fed - frameStart, maxFrameLength);
             }
         } catch (JsonProcessingException e) {
-            failed = true;
-            throw new CodecException("json: invalid input near byte " + parser.currentLocation().getByteOffset()
+            failure = new CodecException("json: invalid input near byte " + parser.currentLocation().getByteOffset()
                     + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
+            failure = new CodecException("json: " + e.getMessage(), e);
+        } catch (CodecException e) {
+            failure = e;
+        } catch (RuntimeException e) { // a bug here must still close only this connection
+            failure = new CodecException("json: cannot decode: " + e, e);
+        }
+        if (failure != null) {
             failed = true;
-            throw new CodecException("json: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            failed = true;
-            throw e;
+        }
+        // hand the messages over outside the try: a consumer's exception is not a codec failure
+        try {
+            for (List<Object> m : ready) {
+                out.accept(m);
+            }
+        } catch (RuntimeException consumer) {
+            if (failure == null) {
+                throw consumer;
+            }
+            failure.addSuppressed(consumer);
+        } finally {
+            ready.clear();
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
-    private void onToken(JsonToken token, Consumer<List<Object>> out) throws IOException {
+    private void onToken(JsonToken token) throws IOException {
         switch (token) {
             case START_ARRAY -> {
                 if (open.isEmpty()) {
@@ -103,7 +126,7 @@ final class JsonFrameDecoder implements FrameDecoder {
                     frameStart = -1;
                     @SuppressWarnings("unchecked")
                     List<Object> message = (List<Object>) done;
-                    out.accept(message);
+                    ready.add(message);
                 } else {
                     add(done);
                 }

@@ -4,13 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
 import org.aemp.spi.Codec;
 import org.aemp.spi.CodecException;
 import org.aemp.spi.FrameDecoder;
+import org.aemp.spi.FrameEncoder;
 import org.aemp.spi.FrameTooLongException;
 import org.aemp.testing.CodecConformance;
 import org.junit.jupiter.api.Test;
@@ -102,5 +113,136 @@ class JsonCodecTest extends CodecConformance {
                 .hasMessageStartingWith("json: message of at least 150")
                 .hasMessageEndingWith(" bytes exceeds the frame limit of 1024 bytes");
         assertThat(got).containsExactly(List.of("ok"));
+    }
+
+    private String encodeText(List<?>... messages) {
+        return new String(encode(messages), StandardCharsets.UTF_8);
+    }
+
+    private static DoubleAdder adder(double value) {
+        DoubleAdder a = new DoubleAdder();
+        a.add(value);
+        return a;
+    }
+
+    /** A list nested {@code levels} deep, the message array included: {@code [[["p"]]]} is 3. */
+    static List<Object> nested(int levels) {
+        List<Object> list = List.of("p");
+        for (int i = 1; i < levels; i++) {
+            list = List.of(list);
+        }
+        return list;
+    }
+
+    @Test
+    void writesAFloatAsItsOwnShortestTextNotAsTheWiderDouble() {
+        assertThat(encodeText(List.of("p", 0.1f, 1.0e10f, -2.5f))).isEqualTo("[\"p\",0.1,1.0E10,-2.5]");
+        assertThatThrownBy(() -> encode(List.of("p", Float.NaN))).isInstanceOf(CodecException.class)
+                .hasMessageContaining("NaN");
+    }
+
+    @Test
+    void otherNumbersAreWrittenOnlyIfTheirTextIsANumber() {
+        assertThat(encodeText(List.of("p", new AtomicLong(7), adder(2.5), adder(-1e300), new BigDecimal("1E+3"),
+                BigInteger.TEN.pow(30))))
+                .isEqualTo("[\"p\",7,2.5,-1.0E+300,1E+3,1000000000000000000000000000000]");
+        assertThatThrownBy(() -> encode(List.of("p", adder(Double.NaN)))).isInstanceOf(CodecException.class)
+                .hasMessageContaining("java.util.concurrent.atomic.DoubleAdder NaN");
+        assertThatThrownBy(() -> encode(List.of("p", adder(Double.NEGATIVE_INFINITY))))
+                .isInstanceOf(CodecException.class).hasMessageContaining("-Infinity");
+        Number hex = new Number() {
+            @Override public int intValue() { return 16; }
+            @Override public long longValue() { return 16; }
+            @Override public float floatValue() { return 16; }
+            @Override public double doubleValue() { return 16; }
+            @Override public String toString() { return "0x10"; }
+        };
+        assertThatThrownBy(() -> encode(List.of("p", hex))).isInstanceOf(CodecException.class)
+                .hasMessageContaining("0x10");
+    }
+
+    @Test
+    void encoderAndDecoderBothAllow512LevelsOfNestingAndNoMore() {
+        assertThat(decodeAll(encode(nested(512)))).containsExactly(nested(512));
+        assertThatThrownBy(() -> encode(nested(513))).isInstanceOf(CodecException.class)
+                .hasMessageContaining("nested more than 512 levels");
+        List<Object> mapInside = List.of(Map.of("k", nested(510))); // 1 + 1 + 510 levels
+        assertThat(decodeAll(encode(mapInside))).containsExactly(mapInside);
+        assertThatThrownBy(() -> encode(List.of(Map.of("k", nested(511))))).isInstanceOf(CodecException.class);
+        String deep = "[".repeat(513) + "]".repeat(513);
+        assertThatThrownBy(() -> decode(deep)).isInstanceOf(CodecException.class).hasMessageContaining("512");
+        assertThat(decode("[".repeat(512) + "]".repeat(512))).hasSize(1);
+    }
+
+    @Test
+    void aMessageChangedWhileItIsEncodedFailsWithACodecException() {
+        List<Object> shrinking = new AbstractList<>() {
+            @Override
+            public Object get(int index) {
+                if (index > 0) {
+                    throw new IndexOutOfBoundsException("Index " + index + " out of bounds for length 1");
+                }
+                return "p";
+            }
+
+            @Override
+            public int size() {
+                return 2;
+            }
+        };
+        assertThatThrownBy(() -> encode(shrinking)).isInstanceOf(CodecException.class)
+                .hasMessageStartingWith("json: cannot encode").hasCauseInstanceOf(IndexOutOfBoundsException.class);
+        Map<String, Object> modified = new AbstractMap<>() {
+            @Override
+            public Set<Entry<String, Object>> entrySet() {
+                return new java.util.AbstractSet<>() {
+                    @Override
+                    public Iterator<Entry<String, Object>> iterator() {
+                        throw new ConcurrentModificationException();
+                    }
+
+                    @Override
+                    public int size() {
+                        return 1;
+                    }
+                };
+            }
+        };
+        assertThatThrownBy(() -> encode(List.of("p", modified))).isInstanceOf(CodecException.class)
+                .hasCauseInstanceOf(ConcurrentModificationException.class);
+    }
+
+    @Test
+    void afterAFailedEncodeTheEncoderWritesTheNextMessageCleanly() throws Exception {
+        FrameEncoder e = codec.newEncoder();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThatThrownBy(() -> e.encode(List.of("p", List.of(1, Map.of("k", new Object()))), out))
+                .isInstanceOf(CodecException.class);
+        assertThatThrownBy(() -> e.encode(List.of("p", "x".repeat(20_000), Double.NaN), out))
+                .isInstanceOf(CodecException.class);
+        assertThat(out.size()).as("a failed encode writes nothing").isZero();
+        e.encode(List.of("ok", 1), out);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("[\"ok\",1]");
+        assertThat(decodeAll(out.toByteArray())).containsExactly(List.of("ok", 1));
+    }
+
+    @Test
+    void aConsumerExceptionIsNotACodecFailure() {
+        FrameDecoder d = codec.newDecoder(1024);
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[1]")), m -> {
+            throw new IllegalStateException("receiver");
+        })).isExactlyInstanceOf(IllegalStateException.class);
+        List<List<Object>> got = new ArrayList<>();
+        d.decode(ByteBuffer.wrap(bytes("[2]")), got::add);
+        assertThat(got).containsExactly(List.of(2));
+    }
+
+    @Test
+    void messagesBeforeBadBytesInTheSameChunkAreDeliveredThenItThrows() {
+        FrameDecoder d = codec.newDecoder(1024);
+        List<List<Object>> got = new ArrayList<>();
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[\"ok\"][\"two\"]}")), got::add))
+                .isInstanceOf(CodecException.class);
+        assertThat(got).containsExactly(List.of("ok"), List.of("two"));
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.TreeMap;
 import org.aemp.spi.Codec;
 import org.aemp.spi.CodecException;
 import org.aemp.spi.FrameDecoder;
@@ -40,8 +41,7 @@ import org.aemp.spi.FrameEncoder;
  * direction) has its own, built from the registrations when it is made.
  */
 public final class KryoCodec implements Codec {
-    private final List<KryoRegistrar> explicit; // null: discover registrars on first use
-    private volatile Registrations registrations;
+    private volatile Registrations registrations; // null: discover registrars on first use
 
     /**
      * The codec with the registrars listed in {@code META-INF/services/org.aemp.codec.kryo.KryoRegistrar},
@@ -49,7 +49,6 @@ public final class KryoCodec implements Codec {
      * first needed (the first encoder, decoder or {@link #canEncode} call), not here.
      */
     public KryoCodec() {
-        this.explicit = null;
     }
 
     /**
@@ -58,7 +57,7 @@ public final class KryoCodec implements Codec {
      * @throws IllegalArgumentException if two registrations clash (see {@link KryoRegistry})
      */
     public KryoCodec(List<KryoRegistrar> registrars) {
-        this.explicit = List.copyOf(requireNonNull(registrars, "registrars"));
+        List<KryoRegistrar> explicit = List.copyOf(requireNonNull(registrars, "registrars"));
         this.registrations = Registrations.of(explicit);
     }
 
@@ -84,7 +83,7 @@ public final class KryoCodec implements Codec {
         return registrations().contains(requireNonNull(type, "type"));
     }
 
-    /** The application classes registered, by id: compare them across nodes when in doubt. */
+    /** The application classes registered, in ascending id order: compare them across nodes when in doubt. */
     public Map<Integer, Class<?>> registeredClasses() {
         return registrations().byId();
     }
@@ -170,7 +169,7 @@ public final class KryoCodec implements Codec {
     static final class Registrations {
         private final List<KryoRegistry.Entry> entries;
         private final Map<Class<?>, Integer> ids = new LinkedHashMap<>();
-        private final Map<Integer, Class<?>> byId = new LinkedHashMap<>();
+        private final Map<Integer, Class<?>> byId = new TreeMap<>();
 
         private Registrations(List<KryoRegistry.Entry> entries) {
             this.entries = entries;

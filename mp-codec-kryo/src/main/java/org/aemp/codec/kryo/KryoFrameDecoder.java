@@ -13,7 +13,12 @@ import org.aemp.spi.FrameTooLongException;
  * soon as the prefix is complete, before any of the body is held; the body buffer then grows with
  * the bytes that actually arrive. A frame wholly inside a heap chunk is read in place. Each frame
  * is read by a {@link BoundedInput}, and every failure inside Kryo becomes a
- * {@link CodecException}. Not thread-safe; owns its Kryo instance.
+ * {@link CodecException}.
+ *
+ * <p>The messages a chunk completes are handed to the consumer once the chunk is read, so an
+ * exception the consumer throws is its own, not a failure of the stream. If a chunk holds bad
+ * bytes, the messages completed before the bad bytes are delivered, then it throws. Not
+ * thread-safe; owns its Kryo instance.
  */
 final class KryoFrameDecoder implements FrameDecoder {
     private static final int MAX_PREFIX = 5;
@@ -41,6 +46,7 @@ final class KryoFrameDecoder implements FrameDecoder {
         if (failed) {
             throw new CodecException("kryo: the stream already failed");
         }
+        CodecException failure = null;
         try {
             while (chunk.hasRemaining()) {
                 if (bodyLength < 0) {
@@ -62,20 +68,28 @@ final class KryoFrameDecoder implements FrameDecoder {
                 }
             }
         } catch (CodecException e) {
-            failed = true;
-            ready.clear();
-            throw e;
+            failure = e;
         } catch (RuntimeException e) {
-            failed = true;
-            ready.clear();
-            throw new CodecException("kryo: cannot decode: " + e, e);
+            failure = new CodecException("kryo: cannot decode: " + e, e);
         }
+        if (failure != null) {
+            failed = true;
+        }
+        // hand the messages over outside the try: a consumer's exception is not a codec failure
         try {
             for (List<Object> m : ready) {
                 out.accept(m);
             }
+        } catch (RuntimeException consumer) {
+            if (failure == null) {
+                throw consumer;
+            }
+            failure.addSuppressed(consumer);
         } finally {
             ready.clear();
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

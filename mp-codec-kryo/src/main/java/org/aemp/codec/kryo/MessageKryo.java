@@ -4,8 +4,6 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.serializers.DefaultArraySerializers.ByteArraySerializer;
-import com.esotericsoftware.kryo.serializers.DefaultSerializers.BigDecimalSerializer;
-import com.esotericsoftware.kryo.serializers.DefaultSerializers.BigIntegerSerializer;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -41,8 +39,8 @@ final class MessageKryo extends Kryo {
         register(ArrayList.class, new PlainSerializers.ListSerializer(), LIST_ID);
         register(LinkedHashMap.class, new PlainSerializers.MapSerializer(), MAP_ID);
         register(byte[].class, new ByteArraySerializer(), BYTES_ID);
-        register(BigInteger.class, new BigIntegerSerializer(), BIG_INTEGER_ID);
-        register(BigDecimal.class, new BigDecimalSerializer(), BIG_DECIMAL_ID);
+        register(BigInteger.class, new PlainSerializers.BigIntegerSerializer(), BIG_INTEGER_ID);
+        register(BigDecimal.class, new PlainSerializers.BigDecimalSerializer(), BIG_DECIMAL_ID);
         for (KryoRegistry.Entry e : entries) {
             register(e.type(), e.serializer().get(), e.id());
         }

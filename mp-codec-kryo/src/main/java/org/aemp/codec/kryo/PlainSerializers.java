@@ -4,8 +4,11 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,7 +20,8 @@ import org.aemp.spi.CodecException;
 /**
  * Serializers for message lists and maps, whatever their implementation: a count, then the
  * elements (maps: String key, then value), each value with its class id. Reading checks every
- * count against the bytes left in the frame before allocating.
+ * count against the bytes left in the frame before allocating. Also Kryo's BigInteger and
+ * BigDecimal serializers with a length limit.
  */
 final class PlainSerializers {
     private PlainSerializers() {
@@ -50,6 +54,7 @@ final class PlainSerializers {
     @SuppressWarnings("rawtypes")
     static final class ListSerializer extends Serializer<List> {
         private Tags tags; // resolved on first use from the Kryo instance; the built-in ids never change
+        private final byte[] scratch = new byte[KRYO_ASCII_MAX];
 
         @Override
         public void write(Kryo kryo, Output output, List list) {
@@ -95,7 +100,7 @@ final class PlainSerializers {
                 int start = input.position();
                 int tag = input.readVarInt(true);
                 if (tag == t.string) {
-                    list.add(readString(input));
+                    list.add(readString(input, scratch));
                 } else if (tag == t.integer) {
                     list.add(input.readVarInt(false));
                 } else if (tag == Kryo.NULL) {
@@ -171,9 +176,13 @@ final class PlainSerializers {
     /**
      * {@link Input#readString} (the input's own, bounds checks included), except that the two ASCII
      * cases become a String with one bulk copy and no char[] in between: Kryo's short ASCII form
-     * (7-bit bytes, the last with its top bit set) and a UTF-8 form whose bytes are all ASCII.
+     * (7-bit bytes, the last with its top bit set) and a UTF-8 form whose bytes are all ASCII. The
+     * input's buffer is only read, never written: it may be the caller's (the decoder reads a heap
+     * chunk in place).
+     *
+     * @param scratch where the short ASCII form is copied to clear its end mark
      */
-    static String readString(Input input) {
+    static String readString(Input input, byte[] scratch) {
         byte[] buf = input.getBuffer();
         int start = input.position();
         int limit = input.limit();
@@ -188,13 +197,15 @@ final class PlainSerializers {
             if (last == limit) {
                 return input.readString(); // unterminated: let Kryo report it
             }
-            // Kryo's own trick: clear the end mark for the copy, then restore it (the bytes are ours
-            // until this frame is read)
-            buf[last] &= 0x7f;
-            String s = new String(buf, start, last + 1 - start, StandardCharsets.ISO_8859_1);
-            buf[last] |= (byte) 0x80;
             input.setPosition(last + 1);
-            return s;
+            int n = last + 1 - start;
+            char end = (char) (buf[last] & 0x7f); // the last char, without its end mark
+            if (n <= scratch.length) { // what Kryo writes: 2 to 32 chars
+                System.arraycopy(buf, start, scratch, 0, n - 1);
+                scratch[n - 1] = (byte) end;
+                return new String(scratch, 0, n, StandardCharsets.ISO_8859_1);
+            }
+            return new String(buf, start, n - 1, StandardCharsets.ISO_8859_1).concat(String.valueOf(end));
         }
         int head = input.readVarIntFlag(true); // the UTF-8 form: 0 null, 1 empty, else length + 1
         int n = head - 1;
@@ -220,6 +231,68 @@ final class PlainSerializers {
             all |= b[i];
         }
         return (all & 0x8080808080808080L) == 0;
+    }
+
+    /**
+     * Longest BigInteger, and BigDecimal unscaled value, written or read: 8192 bits and the sign,
+     * as the CBOR codec allows. Without a cap one could be as long as the frame, and turning it
+     * into text takes time that grows faster than its length.
+     */
+    static final int MAX_BIG_BITS = 8192;
+
+    /** Bytes of the two's complement form (what Kryo writes) of a {@link #MAX_BIG_BITS} integer. */
+    private static final int MAX_BIG_BYTES = MAX_BIG_BITS / 8 + 1;
+
+    private static void checkBigWrite(int bits, String what) {
+        if (bits > MAX_BIG_BITS) {
+            throw new CodecException("kryo: cannot encode " + what + " of " + bits + " bits: the limit is "
+                    + MAX_BIG_BITS + " bits, as decoders read it");
+        }
+    }
+
+    /** Checks the length head Kryo writes before a BigInteger or BigDecimal's bytes (bytes + 1), and leaves it. */
+    private static void checkBigRead(Input input, String what) {
+        int start = input.position();
+        int length = input.readVarInt(true);
+        input.setPosition(start);
+        if (length < 0 || length - 1 > MAX_BIG_BYTES) {
+            throw new CodecException("kryo: invalid frame: " + what + " of " + (length < 0 ? (length & 0xffffffffL) - 1
+                    : length - 1) + " bytes is longer than the limit of " + MAX_BIG_BYTES + " bytes");
+        }
+    }
+
+    /** Kryo's BigInteger serializer, limited to {@link #MAX_BIG_BITS}. */
+    static final class BigIntegerSerializer extends DefaultSerializers.BigIntegerSerializer {
+        @Override
+        public void write(Kryo kryo, Output output, BigInteger object) {
+            if (object != null) {
+                checkBigWrite(object.bitLength(), "a BigInteger");
+            }
+            super.write(kryo, output, object);
+        }
+
+        @Override
+        public BigInteger read(Kryo kryo, Input input, Class<? extends BigInteger> type) {
+            checkBigRead(input, "a BigInteger");
+            return super.read(kryo, input, type);
+        }
+    }
+
+    /** Kryo's BigDecimal serializer, its unscaled value limited to {@link #MAX_BIG_BITS}. */
+    static final class BigDecimalSerializer extends DefaultSerializers.BigDecimalSerializer {
+        @Override
+        public void write(Kryo kryo, Output output, BigDecimal object) {
+            if (object != null && object.precision() > 18) { // fewer digits fit a long
+                checkBigWrite(object.unscaledValue().bitLength(), "a BigDecimal with an unscaled value");
+            }
+            super.write(kryo, output, object);
+        }
+
+        @Override
+        public BigDecimal read(Kryo kryo, Input input, Class<? extends BigDecimal> type) {
+            checkBigRead(input, "a BigDecimal with an unscaled value");
+            return super.read(kryo, input, type);
+        }
     }
 
     /** Any Map with String keys, read back as a LinkedHashMap. */

@@ -22,6 +22,9 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.aemp.codec.kryo.TestRegistrar.Color;
 import org.aemp.codec.kryo.TestRegistrar.Envelope;
 import org.aemp.codec.kryo.TestRegistrar.Point;
@@ -322,6 +325,135 @@ class KryoCodecTest extends CodecConformance {
         assertThat(codec.perlCompatible()).isFalse();
         assertThatThrownBy(() -> codec.newDecoder(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxFrameLength must be > 0: -1");
+    }
+
+    /** A frame: the varint length, then the body. */
+    private static byte[] frame(Output body) {
+        Output frame = new Output(body.position() + 5);
+        frame.writeVarInt(body.position(), true);
+        frame.writeBytes(body.getBuffer(), 0, body.position());
+        return frame.toBytes();
+    }
+
+    @Test
+    void bigIntegersAndBigDecimalsAreLimitedTo8192BitsBothWays() {
+        BigInteger max = BigInteger.ONE.shiftLeft(8192).subtract(BigInteger.ONE);
+        BigInteger min = BigInteger.ONE.shiftLeft(8192).negate();
+        List<Object> fits = List.of(max, min, new BigDecimal(max, 5), new BigDecimal(min, -3));
+        assertThat(decodeAll(encode(fits))).containsExactly(fits);
+        assertThatThrownBy(() -> encode(List.of(max.add(BigInteger.ONE)))).isInstanceOf(CodecException.class)
+                .hasMessageContaining("8193 bits").hasMessageContaining("8192");
+        assertThatThrownBy(() -> encode(List.of(new BigDecimal(min.subtract(BigInteger.ONE), 2))))
+                .isInstanceOf(CodecException.class).hasMessageContaining("8193 bits");
+
+        byte[] magnitude = new byte[1026];
+        magnitude[0] = 1;
+        for (int id : new int[] {MessageKryo.BIG_INTEGER_ID, MessageKryo.BIG_DECIMAL_ID}) {
+            Output body = new Output(2048);
+            body.writeVarInt(1, true);         // a list of one
+            body.writeVarInt(id + 2, true);    // BigInteger or BigDecimal
+            body.writeVarInt(1026 + 1, true);  // Kryo's length head: bytes + 1
+            body.writeBytes(magnitude);
+            body.writeInt(0, false);           // a BigDecimal's scale
+            FrameDecoder d = codec.newDecoder(1 << 16);
+            assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(frame(body)), m -> { }))
+                    .isInstanceOf(CodecException.class)
+                    .hasMessageContaining("of 1026 bytes is longer than the limit of 1025 bytes");
+        }
+    }
+
+    @Test
+    void messagesBeforeBadBytesInTheSameChunkAreDeliveredThenItThrows() {
+        byte[] good = encode(List.of("ok"), List.of(2));
+        byte[] stream = Arrays.copyOf(good, good.length + 1); // then a frame of length 0
+        for (boolean direct : new boolean[] {false, true}) {
+            FrameDecoder d = codec.newDecoder(1024);
+            ByteBuffer chunk = direct ? ByteBuffer.allocateDirect(stream.length).put(stream).flip() : ByteBuffer.wrap(stream);
+            List<List<Object>> got = new ArrayList<>();
+            assertThatThrownBy(() -> d.decode(chunk, got::add)).as("direct " + direct)
+                    .isInstanceOf(CodecException.class).hasMessageContaining("length 0");
+            assertThat(got).as("direct " + direct).containsExactly(List.of("ok"), List.of(2));
+        }
+    }
+
+    @Test
+    void aConsumerExceptionIsNotACodecFailure() {
+        FrameDecoder d = codec.newDecoder(1024);
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(encode(List.of(1))), m -> {
+            throw new IllegalStateException("receiver");
+        })).isExactlyInstanceOf(IllegalStateException.class);
+        List<List<Object>> got = new ArrayList<>();
+        d.decode(ByteBuffer.wrap(encode(List.of(2))), got::add);
+        assertThat(got).containsExactly(List.of(2));
+    }
+
+    /** A list nested {@code levels} deep, the message array included: {@code [[[1]]]} is 3. */
+    private static List<Object> nested(int levels) {
+        List<Object> list = List.of(1);
+        for (int i = 1; i < levels; i++) {
+            list = List.of(list);
+        }
+        return list;
+    }
+
+    @Test
+    void encoderAndDecoderBothAllow512LevelsOfNestingAndNoMore() {
+        assertThat(decodeAll(encode(nested(512)))).containsExactly(nested(512));
+        assertThatThrownBy(() -> encode(nested(513))).isInstanceOf(CodecException.class)
+                .hasMessageContaining("nested more than 512");
+    }
+
+    @Test
+    void registeredClassesAreListedByAscendingId() {
+        KryoCodec c = new KryoCodec(List.of(r -> r.register(Color.class, 50).register(Point.class, 40)));
+        assertThat(c.registeredClasses()).containsExactly(Map.entry(40, Point.class), Map.entry(50, Color.class));
+    }
+
+    @Test
+    void readsKryosAsciiFormOfAnyLength() {
+        for (int length : new int[] {2, 32, 33, 100}) { // Kryo writes 2 to 32 chars so; any length reads
+            Output body = new Output(256);
+            body.writeVarInt(1, true);
+            body.writeVarInt(3, true); // String (id 1 + 2)
+            for (int i = 0; i < length - 1; i++) {
+                body.writeByte('a');
+            }
+            body.writeByte('z' | 0x80); // the last char carries the end mark
+            assertThat(decodeAll(frame(body))).as("length " + length)
+                    .containsExactly(List.of("a".repeat(length - 1) + "z"));
+        }
+    }
+
+    @Test
+    void decodingNeverWritesIntoTheCallersBuffer() throws InterruptedException {
+        byte[] stream = encode(List.of("x".repeat(32), "y".repeat(32), "z".repeat(32)));
+        byte[] original = stream.clone();
+        VarHandle bytes = MethodHandles.arrayElementVarHandle(byte[].class);
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicBoolean changed = new AtomicBoolean();
+        Thread watcher = new Thread(() -> {
+            while (!done.get() && !changed.get()) {
+                for (int i = 0; i < stream.length; i++) {
+                    if ((byte) bytes.getVolatile(stream, i) != original[i]) {
+                        changed.set(true);
+                    }
+                }
+            }
+        });
+        watcher.start();
+        long end = System.nanoTime() + 300_000_000L;
+        try {
+            while (System.nanoTime() < end && !changed.get()) {
+                for (int i = 0; i < 1000; i++) {
+                    codec.newDecoder(1024).decode(ByteBuffer.wrap(stream), m -> { });
+                }
+            }
+        } finally {
+            done.set(true);
+            watcher.join();
+        }
+        assertThat(changed).as("a byte of the caller's buffer changed while it was decoded").isFalse();
+        assertThat(stream).isEqualTo(original);
     }
 
     private static byte[] hex(String spaced) {
