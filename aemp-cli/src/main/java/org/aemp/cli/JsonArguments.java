@@ -2,6 +2,7 @@ package org.aemp.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.aemp.config.JsonSyntaxException;
 import org.aemp.config.JsonValues;
 
@@ -19,11 +20,20 @@ import org.aemp.config.JsonValues;
  *   <li>Invalid JSON stops {@code aemp} before anything runs (a usage error).
  * </ol>
  *
+ * <p>Error messages quote a malformed argument (shortened) and Jackson's description of the
+ * problem, except where the argument may hold a secret: the value after a
+ * {@linkplain #SECRET_COMMANDS secret or certificate command}, and the whole-list form if its
+ * text contains {@code secret} or {@code cert}. Those messages give only the argument's position,
+ * the command word and the character offset, since the problem text may quote a token of it.
+ *
  * Decoding is strict, as Perl's {@code JSON::XS->new->utf8} is, and done by the rc file's reader
  * in strict mode ({@link JsonValues#parseStrict}, which also says which Java values JSON values
  * become). Stateless and thread-safe.
  */
 final class JsonArguments {
+    /** The commands (and aliases) whose argument is not repeated in an error message. */
+    static final Set<String> SECRET_COMMANDS = Set.of("setsecret", "secret", "setcert", "cert");
+
     private JsonArguments() {
     }
 
@@ -36,14 +46,18 @@ final class JsonArguments {
      */
     static List<Object> rewrite(List<String> args) {
         if (args.size() == 1 && args.get(0).startsWith("[")) {
+            String text = args.get(0);
             @SuppressWarnings("unchecked")
-            List<Object> all = (List<Object>) decode(args.get(0), 1);
+            List<Object> all = (List<Object>) decode(text, 1,
+                    text.contains("secret") || text.contains("cert") ? "" : null);
             return all;
         }
         List<Object> out = new ArrayList<>(args.size());
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            out.add(isJson(a) ? decode(a, i + 1) : a);
+            String before = i == 0 ? null : Words.text(out.get(i - 1));
+            String secretOf = before != null && SECRET_COMMANDS.contains(before) ? before : null;
+            out.add(isJson(a) ? decode(a, i + 1, secretOf) : a);
         }
         return out;
     }
@@ -60,15 +74,26 @@ final class JsonArguments {
      * @throws CommandException a usage error if the text is not one valid JSON value
      */
     static Object decode(String text, int position) {
+        return decode(text, position, null);
+    }
+
+    /**
+     * @param secretOf null to quote the argument and the problem in an error message; else the
+     *     command word whose value it is (empty for the whole-list form), and only the position,
+     *     that word and the offset are shown
+     */
+    private static Object decode(String text, int position, String secretOf) {
         try {
             return JsonValues.parseStrict(text);
         } catch (JsonSyntaxException e) {
-            throw malformed(text, position, e.offset(), e.problem());
+            String at = e.offset() >= 0 ? " (at character offset " + e.offset() + ")" : "";
+            if (secretOf != null) {
+                throw CommandException.usage("malformed JSON in argument " + position
+                        + (secretOf.isEmpty() ? "" : ", the value of " + secretOf)
+                        + " (not shown, it may hold a secret)" + at);
+            }
+            throw CommandException.usage("malformed JSON in argument " + position + " " + Words.quote(text) + ": "
+                    + e.problem().replace('\n', ' ') + at);
         }
-    }
-
-    private static CommandException malformed(String text, int position, int offset, String problem) {
-        return CommandException.usage("malformed JSON in argument " + position + " " + Words.quote(text) + ": "
-                + problem.replace('\n', ' ') + (offset >= 0 ? " (at character offset " + offset + ")" : ""));
     }
 }

@@ -316,10 +316,20 @@ class ConfigCommandsTest {
 
     @Test
     void aMalformedJsonArgumentStopsEverythingBeforeAnyCommandRuns() {
-        Cli.Result r = cli.run("nodeid", "a", "secret", "{bad");
+        Cli.Result r = cli.run("nodeid", "a", "seeds", "{bad");
 
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).startsWith("malformed JSON in argument 4 '{bad': ").contains("character offset 1");
+        assertThat(Files.exists(cli.rcPath())).isFalse();
+    }
+
+    @Test
+    void aMalformedSecretIsNotEchoed() {
+        Cli.Result r = cli.run("nodeid", "a", "secret", "\"hunter2-very-secret");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("malformed JSON in argument 4, the value of secret (not shown, it may hold a"
+                + " secret) (at character offset 20)\n");
         assertThat(Files.exists(cli.rcPath())).isFalse();
     }
 

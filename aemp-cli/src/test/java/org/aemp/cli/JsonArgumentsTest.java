@@ -61,9 +61,24 @@ class JsonArgumentsTest {
 
     @Test
     void theErrorNamesTheArgumentAndTheOffset() {
-        assertThatThrownBy(() -> rewrite("secret", "{bad")).hasMessageStartingWith("malformed JSON in argument 2 '{bad': ")
+        assertThatThrownBy(() -> rewrite("seeds", "{bad")).hasMessageStartingWith("malformed JSON in argument 2 '{bad': ")
                 .hasMessageContaining("character offset 1");
         assertThatThrownBy(() -> rewrite("[\"a\", oops]")).hasMessageContaining("argument 1");
+    }
+
+    @Test
+    void theValueOfASecretOrCertCommandIsNeverQuoted() {
+        for (String command : List.of("setsecret", "secret", "setcert", "cert")) {
+            assertThatThrownBy(() -> rewrite("nodeid", "n", command, "[topsecret]")).as(command)
+                    .isInstanceOfSatisfying(CommandException.class, e -> assertThat(e.status()).isEqualTo(2))
+                    .hasMessage("malformed JSON in argument 4, the value of " + command
+                            + " (not shown, it may hold a secret) (at character offset 1)");
+        }
+        // a JSON-form command word counts too
+        assertThatThrownBy(() -> rewrite("\"secret\"", "\"abc")).message().doesNotContain("abc");
+        // the whole-list form is hidden if it may hold a secret
+        assertThatThrownBy(() -> rewrite("[\"secret\", topsecret]")).message()
+                .startsWith("malformed JSON in argument 1 (not shown").doesNotContain("topsecret");
     }
 
     @Test
