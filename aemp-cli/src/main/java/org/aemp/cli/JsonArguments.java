@@ -1,5 +1,6 @@
 package org.aemp.cli;
 
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,6 +21,11 @@ import org.aemp.config.JsonValues;
  *   <li>Invalid JSON stops {@code aemp} before anything runs (a usage error).
  * </ol>
  *
+ * <p>Before that, every argument is checked for U+FFFD, the replacement character the JVM puts
+ * where the bytes of an argument are not valid in the locale's encoding (any non-ASCII byte
+ * under {@code LANG=C}): such an argument is refused with a usage error instead of being stored
+ * corrupted (it could be a secret). Perl would store the bytes; Java cannot get them back.
+ *
  * <p>Error messages quote a malformed argument (shortened) and Jackson's description of the
  * problem, except where the argument may hold a secret: the value after a
  * {@linkplain #SECRET_COMMANDS secret or certificate command}, and the whole-list form if its
@@ -33,6 +39,8 @@ import org.aemp.config.JsonValues;
 final class JsonArguments {
     /** The commands (and aliases) whose argument is not repeated in an error message. */
     static final Set<String> SECRET_COMMANDS = Set.of("setsecret", "secret", "setcert", "cert");
+    /** What the JVM makes of bytes that are not valid in the locale's encoding. */
+    private static final char REPLACEMENT = '\uFFFD';
 
     private JsonArguments() {
     }
@@ -42,9 +50,15 @@ final class JsonArguments {
      *
      * @return the words, a new list that may hold any JSON value, {@code null} included
      * @throws CommandException a usage error naming the argument, the problem and the character
-     *     offset, if an argument meant as JSON is not valid JSON
+     *     offset, if an argument meant as JSON is not valid JSON, or if an argument was not valid
+     *     in the locale's encoding
      */
     static List<Object> rewrite(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).indexOf(REPLACEMENT) >= 0) {
+                throw notInLocaleEncoding(i + 1);
+            }
+        }
         if (args.size() == 1 && args.get(0).startsWith("[")) {
             String text = args.get(0);
             @SuppressWarnings("unchecked")
@@ -60,6 +74,14 @@ final class JsonArguments {
             out.add(isJson(a) ? decode(a, i + 1, secretOf) : a);
         }
         return out;
+    }
+
+    private static CommandException notInLocaleEncoding(int position) {
+        String encoding = System.getProperty("sun.jnu.encoding", Charset.defaultCharset().name());
+        return CommandException.usage("argument " + position + " is not valid in the locale's character encoding ("
+                + encoding + "): it holds bytes that would be stored as U+FFFD replacement characters. Use a UTF-8"
+                + " locale (e.g. LANG=C.UTF-8), or give non-ASCII text in JSON form with \\u escapes, e.g."
+                + " '\"caf\\u00e9\"'");
     }
 
     /** True if the argument is decoded as JSON under rule 2: it starts with {@code [}, <code>{</code> or {@code "}. */

@@ -334,6 +334,17 @@ class ConfigCommandsTest {
     }
 
     @Test
+    void anArgumentNotValidInTheLocalesEncodingIsRefusedNotStored() {
+        // what the JVM makes of "\u00e9" typed under LANG=C
+        Cli.Result r = cli.run("nodeid", "a", "secret", "\uFFFD\uFFFD");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).startsWith("argument 4 is not valid in the locale's character encoding (")
+                .contains("UTF-8 locale").contains("\\u escapes").doesNotContain("\uFFFD");
+        assertThat(Files.exists(cli.rcPath())).isFalse();
+    }
+
+    @Test
     void aMalformedRcFileIsReportedAndNeverOverwritten() throws Exception {
         String broken = "{\n   \"version\" : 1,\n   \"secret\" : \"abc\" \"seeds\" : []\n}\n";
         cli.withRc(broken);

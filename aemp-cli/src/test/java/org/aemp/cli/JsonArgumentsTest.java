@@ -82,6 +82,17 @@ class JsonArgumentsTest {
     }
 
     @Test
+    void argumentsWithReplacementCharactersAreRefused() {
+        assertThatThrownBy(() -> rewrite("secret", "caf\uFFFD"))
+                .isInstanceOfSatisfying(CommandException.class, e -> assertThat(e.status()).isEqualTo(2))
+                .hasMessageStartingWith("argument 2 is not valid in the locale's character encoding");
+        assertThatThrownBy(() -> rewrite("[\"secret\", \"caf\uFFFD\"]"))
+                .hasMessageStartingWith("argument 1 is not valid in the locale's character encoding");
+        // the JSON escape is the way to pass U+FFFD itself
+        assertThat(rewrite("secret", "\"\\ufffd\"")).containsExactly("secret", "\uFFFD");
+    }
+
+    @Test
     void nestingDeeperThan512Fails() {
         String deep = "[".repeat(513) + "]".repeat(513);
         assertThatThrownBy(() -> rewrite(deep)).isInstanceOf(CommandException.class);
