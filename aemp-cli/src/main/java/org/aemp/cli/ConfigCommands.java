@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -253,12 +252,8 @@ final class ConfigCommands {
                 throw new NoSuchFileException(file);
             }
             bytes = Files.readAllBytes(Path.of(file));
-        } catch (NoSuchFileException e) {
-            throw CommandException.failure(file + ": No such file or directory", e);
-        } catch (AccessDeniedException e) {
-            throw CommandException.failure(file + ": Permission denied", e);
         } catch (IOException | InvalidPathException e) {
-            throw CommandException.failure(file + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+            throw CommandException.failure(IoErrors.describe(file, e), e);
         }
         try {
             return StandardCharsets.UTF_8.newDecoder()

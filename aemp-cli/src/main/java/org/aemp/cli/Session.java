@@ -84,7 +84,8 @@ final class Session {
                 throw CommandException.failure(e.getMessage()
                         + " (the rc file is left as it is: fix or remove it)", e);
             } catch (IOException e) {
-                throw CommandException.failure(file.path() + ": cannot read the rc file: " + e, e);
+                throw CommandException.failure("cannot read the rc file: " + IoErrors.describe(file.path().toString(), e),
+                        e);
             }
         }
         return rc;
@@ -155,7 +156,8 @@ final class Session {
         } catch (RcFileException e) {
             throw CommandException.failure(e.getMessage(), e);
         } catch (IOException | IllegalArgumentException e) {
-            throw CommandException.failure(file.path() + ": cannot write the rc file: " + e, e);
+            throw CommandException.failure("cannot write the rc file: " + IoErrors.describe(file.path().toString(), e),
+                    e);
         }
     }
 

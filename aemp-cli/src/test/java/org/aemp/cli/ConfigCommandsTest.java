@@ -387,6 +387,19 @@ class ConfigCommandsTest {
     }
 
     @Test
+    void rcFileErrorsNameTheFileAndTheReasonAsPerlDoes() throws Exception {
+        Path missingDir = dir.resolve("missing").resolve("aemp.rc");
+        Cli.Result write = Cli.in(dir.resolve("missing")).run("nodeid", "a");
+        assertThat(write.status()).isEqualTo(1);
+        assertThat(write.err()).isEqualTo("cannot write the rc file: " + missingDir + "~new~: No such file or directory\n");
+
+        Files.createDirectory(cli.rcPath());
+        Cli.Result read = cli.run("nodeid", "a");
+        assertThat(read.status()).isEqualTo(1);
+        assertThat(read.err()).isEqualTo("cannot read the rc file: " + cli.rcPath() + ": Is a directory\n");
+    }
+
+    @Test
     void exitStatusesAreZeroOneOrTwo() {
         assertThat(cli.run().status()).isEqualTo(2);
         assertThat(cli.run().err()).isEqualTo(Dispatcher.USAGE + "\n");
