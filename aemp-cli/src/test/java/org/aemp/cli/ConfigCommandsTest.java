@@ -65,6 +65,18 @@ class ConfigCommandsTest {
     }
 
     @Test
+    void showprofileOfAMissingOrPerlFalseProfileIsEmptyAndOfANonObjectFails() {
+        cli.withRc("{\"version\":1,\"profile\":{\"zero\":\"0\",\"list\":[1],\"p\":{\"a\":1}}}");
+
+        assertThat(cli.run("showprofile", "none").out()).isEqualTo("{}\n");
+        assertThat(cli.run("showprofile", "zero").out()).isEqualTo("{}\n");
+        assertThat(cli.run("showprofile", "p").out()).isEqualTo("{\n   \"a\" : 1\n}\n");
+        Cli.Result list = cli.run("showprofile", "list");
+        assertThat(list.status()).isEqualTo(1);
+        assertThat(list.err()).isEqualTo("profile 'list' must be a JSON object, found array [ 1 ]\n");
+    }
+
+    @Test
     void showconfigPrintsPerlsEffectiveConfigurationForTheGoldenFile() {
         cli.withGoldenRc("perl-written.rc");
 
