@@ -102,11 +102,6 @@ final class CommandTable {
         return Optional.of(e);
     }
 
-    /** Every entry in registration order, without aliases. */
-    List<Entry> entries() {
-        return List.copyOf(entries.values());
-    }
-
     /** The aliases of a command (empty if none). */
     List<String> aliasesOf(String name) {
         return aliases.getOrDefault(name, List.of());

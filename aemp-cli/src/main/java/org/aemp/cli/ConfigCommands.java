@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -134,16 +133,25 @@ final class ConfigCommands {
 
         t.add("showprofile", Group.SHOW, "<name>",
                 "Prints the keys stored in profile <name>, without inherited ones ({} if there is none).",
-                (s, a) -> {
-                    String name = name(a.next("profile name is missing"));
-                    Object p = s.profileTable().get(name);
-                    s.out().print(PrettyJson.write(PerlValues.isTrue(p) ? p : Map.of()));
-                });
+                ConfigCommands::showProfile);
         t.add("showconfig", Group.SHOW, "[<name> [<key> <value>]...]",
                 "Prints the effective configuration of profile <name> (default: the host name), with the built-in"
                         + " defaults and the pairs given as configure arguments (norc 1 and force 1 work too). Takes"
                         + " all remaining words.",
                 ConfigCommands::showConfig);
+    }
+
+    /** Perl: {@code $cfg->{profile}{$name} || {}}, so a Perl-false profile prints {} too. */
+    private static void showProfile(Session s, Arguments a) {
+        String name = name(a.next("profile name is missing"));
+        Object p = s.profileTable().get(name);
+        Map<String, Object> shown;
+        try {
+            shown = PerlValues.isTrue(p) ? Profiles.of(s.rc(), s.env().hostName()).showProfile(name) : Map.of();
+        } catch (ConfigException e) {
+            throw CommandException.failure(e.getMessage(), e);
+        }
+        s.out().print(PrettyJson.write(shown));
     }
 
     private static void showConfig(Session s, Arguments a) {
@@ -220,8 +228,8 @@ final class ConfigCommands {
     private static List<Object> mutableList(Map<String, Object> scope, String key) {
         Object value = scope.get(key);
         if (value != null && !(value instanceof List)) {
-            throw CommandException.failure("cannot change " + key + ": it must be a JSON array, but it is "
-                    + Session.describe(value));
+            throw CommandException.failure("cannot change " + key + ": it must be a JSON array, found "
+                    + PerlValues.describe(value));
         }
         List<Object> list = value == null ? new ArrayList<>() : new ArrayList<>((List<?>) value);
         scope.put(key, list);
@@ -231,7 +239,7 @@ final class ConfigCommands {
     /** A profile name, as Perl uses a value as a hash key. Arrays and objects are refused. */
     private static String name(Object value) {
         if (value instanceof List || value instanceof Map) {
-            throw CommandException.usage("profile name must be a string, not " + Session.describe(value));
+            throw CommandException.usage("profile name must be a string, found " + PerlValues.describe(value));
         }
         return Words.text(value);
     }
@@ -253,12 +261,8 @@ final class ConfigCommands {
                 throw new NoSuchFileException(file);
             }
             bytes = Files.readAllBytes(Path.of(file));
-        } catch (NoSuchFileException e) {
-            throw CommandException.failure(file + ": No such file or directory", e);
-        } catch (AccessDeniedException e) {
-            throw CommandException.failure(file + ": Permission denied", e);
         } catch (IOException | InvalidPathException e) {
-            throw CommandException.failure(file + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+            throw CommandException.failure(IoErrors.describe(file, e), e);
         }
         try {
             return StandardCharsets.UTF_8.newDecoder()

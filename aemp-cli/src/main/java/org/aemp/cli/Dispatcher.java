@@ -11,8 +11,8 @@ import java.util.List;
  * ({@link JsonArguments}), then, from left to right, look the next word up in the
  * {@link CommandTable} and let that command take its own arguments, until no word is left or a
  * command fails. The rc file is written once at the end if any configuration command ran, also
- * when a later command on the line failed (as in Perl), but never over a file that cannot be
- * parsed.
+ * when a later command on the line failed (as in Perl), even with an unexpected exception (which is
+ * reported in one line on stderr, exit status 1), but never over a file that cannot be parsed.
  *
  * <p>Perl's grammar is parsed by this loop rather than by picocli because where one command ends
  * is known only by running it (some take one word, some all the rest, and any word, even a command
@@ -57,6 +57,10 @@ final class Dispatcher {
         } catch (CommandException e) {
             err.println(e.getMessage());
             status = e.status();
+        } catch (RuntimeException e) {
+            // a bug or an unforeseen case: one line, no stack trace, and still save what ran before
+            err.println(unexpected(e));
+            status = CommandException.FAILURE;
         } finally {
             session.closeNode();
         }
@@ -65,8 +69,17 @@ final class Dispatcher {
         } catch (CommandException e) {
             err.println(e.getMessage());
             status = status == 0 ? e.status() : status;
+        } catch (RuntimeException e) {
+            err.println(unexpected(e));
+            status = status == 0 ? CommandException.FAILURE : status;
         }
         session.out().flush();
         return status;
+    }
+
+    /** The one-line message for an exception no command expected: its type and message. */
+    static String unexpected(RuntimeException e) {
+        String message = e.getMessage() == null ? "" : ": " + e.getMessage().strip().replaceAll("\\s*\\n\\s*", " ");
+        return "aemp: unexpected error: " + e.getClass().getName() + message;
     }
 }

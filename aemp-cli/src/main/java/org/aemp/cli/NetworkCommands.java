@@ -195,9 +195,6 @@ final class NetworkCommands {
     // ---- trace ----
 
     private static void trace(Session s, Arguments a) {
-        if (!a.hasNext()) {
-            throw CommandException.usage("node id missing");
-        }
         String seed = Words.text(a.next("node id missing"));
         if (seed.isEmpty() || seed.indexOf('#') >= 0) {
             throw CommandException.usage("trace: '" + seed + "' is not a node id");

@@ -84,7 +84,8 @@ final class Session {
                 throw CommandException.failure(e.getMessage()
                         + " (the rc file is left as it is: fix or remove it)", e);
             } catch (IOException e) {
-                throw CommandException.failure(file.path() + ": cannot read the rc file: " + e, e);
+                throw CommandException.failure("cannot read the rc file: " + IoErrors.describe(file.path().toString(), e),
+                        e);
             }
         }
         return rc;
@@ -135,10 +136,6 @@ final class Session {
         dirty = true;
     }
 
-    boolean isDirty() {
-        return dirty;
-    }
-
     /**
      * Writes the tree if any configuration command ran. Never writes over a file that cannot be
      * parsed ({@link RcFile#save}).
@@ -155,7 +152,8 @@ final class Session {
         } catch (RcFileException e) {
             throw CommandException.failure(e.getMessage(), e);
         } catch (IOException | IllegalArgumentException e) {
-            throw CommandException.failure(file.path() + ": cannot write the rc file: " + e, e);
+            throw CommandException.failure("cannot write the rc file: " + IoErrors.describe(file.path().toString(), e),
+                    e);
         }
     }
 
@@ -192,11 +190,6 @@ final class Session {
         return node;
     }
 
-    /** True once a network command has started the node. */
-    boolean hasNode() {
-        return node != null;
-    }
-
     /** Closes the node of the network commands, if one was started. */
     void closeNode() {
         if (node != null) {
@@ -214,25 +207,6 @@ final class Session {
         if (value instanceof Map<?, ?> m) {
             return (Map<String, Object>) m;
         }
-        throw CommandException.failure(what + " must be a JSON object, but it is " + describe(value));
-    }
-
-    /** The JSON type and a short text of a value, for error messages: {@code a string 'abc'}. */
-    static String describe(Object value) {
-        String type;
-        if (value == null) {
-            return "null";
-        } else if (value instanceof String) {
-            type = "a string";
-        } else if (value instanceof Boolean) {
-            type = "a boolean";
-        } else if (value instanceof Number) {
-            type = "a number";
-        } else if (value instanceof List) {
-            type = "an array";
-        } else {
-            type = "an object";
-        }
-        return type + " " + Words.quote(value);
+        throw CommandException.failure(what + " must be a JSON object, found " + PerlValues.describe(value));
     }
 }

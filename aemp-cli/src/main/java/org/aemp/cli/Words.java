@@ -1,8 +1,8 @@
 package org.aemp.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.aemp.config.PerlValues;
 import org.aemp.config.PrettyJson;
 
 /**
@@ -48,21 +48,7 @@ final class Words {
      * split like a plain word, and a number gives its text ({@code 4040} gives {@code ["4040"]}).
      */
     static Object listArgument(Object value) {
-        return isReference(value) ? value : split(text(value));
-    }
-
-    /** Perl's {@code split /,/, $text}: empty pieces kept except trailing ones; a mutable list. */
-    static List<Object> split(String text) {
-        String[] pieces = text.split(",", -1);
-        int end = pieces.length;
-        while (end > 0 && pieces[end - 1].isEmpty()) {
-            end--;
-        }
-        List<Object> out = new ArrayList<>(end);
-        for (int i = 0; i < end; i++) {
-            out.add(pieces[i]);
-        }
-        return out;
+        return isReference(value) ? value : PerlValues.splitComma(text(value));
     }
 
     /**

@@ -65,6 +65,18 @@ class ConfigCommandsTest {
     }
 
     @Test
+    void showprofileOfAMissingOrPerlFalseProfileIsEmptyAndOfANonObjectFails() {
+        cli.withRc("{\"version\":1,\"profile\":{\"zero\":\"0\",\"list\":[1],\"p\":{\"a\":1}}}");
+
+        assertThat(cli.run("showprofile", "none").out()).isEqualTo("{}\n");
+        assertThat(cli.run("showprofile", "zero").out()).isEqualTo("{}\n");
+        assertThat(cli.run("showprofile", "p").out()).isEqualTo("{\n   \"a\" : 1\n}\n");
+        Cli.Result list = cli.run("showprofile", "list");
+        assertThat(list.status()).isEqualTo(1);
+        assertThat(list.err()).isEqualTo("profile 'list' must be a JSON object, found array [ 1 ]\n");
+    }
+
+    @Test
     void showconfigPrintsPerlsEffectiveConfigurationForTheGoldenFile() {
         cli.withGoldenRc("perl-written.rc");
 
@@ -316,10 +328,31 @@ class ConfigCommandsTest {
 
     @Test
     void aMalformedJsonArgumentStopsEverythingBeforeAnyCommandRuns() {
-        Cli.Result r = cli.run("nodeid", "a", "secret", "{bad");
+        Cli.Result r = cli.run("nodeid", "a", "seeds", "{bad");
 
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).startsWith("malformed JSON in argument 4 '{bad': ").contains("character offset 1");
+        assertThat(Files.exists(cli.rcPath())).isFalse();
+    }
+
+    @Test
+    void aMalformedSecretIsNotEchoed() {
+        Cli.Result r = cli.run("nodeid", "a", "secret", "\"hunter2-very-secret");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("malformed JSON in argument 4, the value of secret (not shown, it may hold a"
+                + " secret) (at character offset 20)\n");
+        assertThat(Files.exists(cli.rcPath())).isFalse();
+    }
+
+    @Test
+    void anArgumentNotValidInTheLocalesEncodingIsRefusedNotStored() {
+        // what the JVM makes of "\u00e9" typed under LANG=C
+        Cli.Result r = cli.run("nodeid", "a", "secret", "\uFFFD\uFFFD");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).startsWith("argument 4 is not valid in the locale's character encoding (")
+                .contains("UTF-8 locale").contains("\\u escapes").doesNotContain("\uFFFD");
         assertThat(Files.exists(cli.rcPath())).isFalse();
     }
 
@@ -363,6 +396,19 @@ class ConfigCommandsTest {
 
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).isEqualTo(dir.resolve("nope.pem") + ": No such file or directory\n");
+    }
+
+    @Test
+    void rcFileErrorsNameTheFileAndTheReasonAsPerlDoes() throws Exception {
+        Path missingDir = dir.resolve("missing").resolve("aemp.rc");
+        Cli.Result write = Cli.in(dir.resolve("missing")).run("nodeid", "a");
+        assertThat(write.status()).isEqualTo(1);
+        assertThat(write.err()).isEqualTo("cannot write the rc file: " + missingDir + "~new~: No such file or directory\n");
+
+        Files.createDirectory(cli.rcPath());
+        Cli.Result read = cli.run("nodeid", "a");
+        assertThat(read.status()).isEqualTo(1);
+        assertThat(read.err()).isEqualTo("cannot read the rc file: " + cli.rcPath() + ": Is a directory\n");
     }
 
     @Test

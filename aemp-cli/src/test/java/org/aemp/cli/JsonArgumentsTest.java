@@ -61,9 +61,35 @@ class JsonArgumentsTest {
 
     @Test
     void theErrorNamesTheArgumentAndTheOffset() {
-        assertThatThrownBy(() -> rewrite("secret", "{bad")).hasMessageStartingWith("malformed JSON in argument 2 '{bad': ")
+        assertThatThrownBy(() -> rewrite("seeds", "{bad")).hasMessageStartingWith("malformed JSON in argument 2 '{bad': ")
                 .hasMessageContaining("character offset 1");
         assertThatThrownBy(() -> rewrite("[\"a\", oops]")).hasMessageContaining("argument 1");
+    }
+
+    @Test
+    void theValueOfASecretOrCertCommandIsNeverQuoted() {
+        for (String command : List.of("setsecret", "secret", "setcert", "cert")) {
+            assertThatThrownBy(() -> rewrite("nodeid", "n", command, "[topsecret]")).as(command)
+                    .isInstanceOfSatisfying(CommandException.class, e -> assertThat(e.status()).isEqualTo(2))
+                    .hasMessage("malformed JSON in argument 4, the value of " + command
+                            + " (not shown, it may hold a secret) (at character offset 1)");
+        }
+        // a JSON-form command word counts too
+        assertThatThrownBy(() -> rewrite("\"secret\"", "\"abc")).message().doesNotContain("abc");
+        // the whole-list form is hidden if it may hold a secret
+        assertThatThrownBy(() -> rewrite("[\"secret\", topsecret]")).message()
+                .startsWith("malformed JSON in argument 1 (not shown").doesNotContain("topsecret");
+    }
+
+    @Test
+    void argumentsWithReplacementCharactersAreRefused() {
+        assertThatThrownBy(() -> rewrite("secret", "caf\uFFFD"))
+                .isInstanceOfSatisfying(CommandException.class, e -> assertThat(e.status()).isEqualTo(2))
+                .hasMessageStartingWith("argument 2 is not valid in the locale's character encoding");
+        assertThatThrownBy(() -> rewrite("[\"secret\", \"caf\uFFFD\"]"))
+                .hasMessageStartingWith("argument 1 is not valid in the locale's character encoding");
+        // the JSON escape is the way to pass U+FFFD itself
+        assertThat(rewrite("secret", "\"\\ufffd\"")).containsExactly("secret", "\uFFFD");
     }
 
     @Test
@@ -75,10 +101,10 @@ class JsonArgumentsTest {
 
     @Test
     void splittingKeepsInnerEmptyPiecesAndDropsTrailingOnes() {
-        assertThat(Words.split(",a,,b,,")).containsExactly("", "a", "", "b");
-        assertThat(Words.split("")).isEmpty();
-        assertThat(Words.split(",,,")).isEmpty();
-        assertThat(Words.split("a")).containsExactly("a");
+        assertThat(Words.listArgument(",a,,b,,")).isEqualTo(List.of("", "a", "", "b"));
+        assertThat(Words.listArgument("")).isEqualTo(List.of());
+        assertThat(Words.listArgument(",,,")).isEqualTo(List.of());
+        assertThat(Words.listArgument("a")).isEqualTo(List.of("a"));
         assertThat(Words.listArgument(null)).isEqualTo(List.of());
         assertThat(Words.listArgument(4040L)).isEqualTo(List.of("4040"));
         assertThat(Words.listArgument(12.5)).isEqualTo(List.of("12.5"));

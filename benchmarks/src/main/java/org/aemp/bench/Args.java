@@ -54,6 +54,22 @@ final class Args {
         return new Args(values);
     }
 
+    /** These arguments, with {@code defaults} for the keys that are missing or empty. */
+    Args withDefaults(Map<String, String> defaults) {
+        Map<String, String> v = new HashMap<>(defaults);
+        values.forEach((key, value) -> {
+            if (!value.isEmpty()) {
+                v.put(key, value);
+            }
+        });
+        return new Args(v);
+    }
+
+    /** @throws IllegalArgumentException if the key is missing or empty */
+    String require(String key) {
+        return get(key).orElseThrow(() -> new IllegalArgumentException(key + " is missing"));
+    }
+
     /** The value of {@code key}, unless it is missing or empty (Perl's {@code length} test). */
     Optional<String> get(String key) {
         String v = values.get(key);
@@ -66,15 +82,17 @@ final class Args {
 
     /** @throws IllegalArgumentException if the value is not an integer of at least {@code min} */
     int integer(String key, int fallback, int min) {
-        Optional<String> v = get(key);
-        if (v.isEmpty()) {
-            return fallback;
-        }
+        return get(key).isEmpty() ? fallback : integer(key, min);
+    }
+
+    /** @throws IllegalArgumentException if the value is missing, or not an integer of at least {@code min} */
+    int integer(String key, int min) {
+        String v = require(key);
         int n;
         try {
-            n = Integer.parseInt(v.get());
+            n = Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer: '" + v.get() + "'");
+            throw new IllegalArgumentException(key + " must be an integer: '" + v + "'");
         }
         if (n < min) {
             throw new IllegalArgumentException(key + " must be >= " + min + ": " + n);

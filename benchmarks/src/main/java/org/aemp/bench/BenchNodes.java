@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Locale;
 import org.aemp.NodeConfig;
 
 /**
@@ -48,6 +49,6 @@ final class BenchNodes {
     /** Seconds since the epoch with microseconds, as InteropNode's {@code logj} stamps lines. */
     static String now() {
         Instant t = Instant.now();
-        return String.format("%d.%06d", t.getEpochSecond(), t.getNano() / 1000);
+        return String.format(Locale.ROOT, "%d.%06d", t.getEpochSecond(), t.getNano() / 1000);
     }
 }

@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -27,10 +28,12 @@ import org.aemp.Receiver;
  * same window run after the first one, so that both JITs are warm when timing starts; the line
  * also says {@code impl} ({@code java}), {@code warmup} and {@code cpu_s}, the CPU time the client
  * process used during the timed pass (all threads; on a busy machine a steadier measure than the
- * rate). Seeds are connected explicitly with
- * {@link Node#connect} until the global service exists.
+ * rate). Before the first message, each seed is connected once with {@link Node#connect}
+ * (at most 10 s each), so {@code connect_s} includes the connection set-up; a seed that cannot be
+ * reached ends the run.
  */
 final class Client {
+    /** The default of every key the client reads (the only place they are written down). */
     static final Map<String, String> DEFAULTS = Map.of("nodeid", "client/%u", "seeds", "127.0.0.1:4040",
             "target", "echo#echo", "n", "10000", "window", "1", "size", "16", "warmup", "50000");
     private static final Duration TIMEOUT = Duration.ofSeconds(300);
@@ -38,15 +41,16 @@ final class Client {
     private Client() {
     }
 
-    /** Runs the benchmark and returns client.pl's JSON line (without the newline). */
-    static String run(Args a) throws IOException, InterruptedException, TimeoutException {
-        PortId target = PortId.parse(a.get("target", "echo#echo"));
-        int n = a.integer("n", 10000, 1);
-        int window = a.integer("window", 1, 1);
-        int size = a.integer("size", 16, 0);
-        int warmup = a.integer("warmup", 50000, 0);
+    /** Runs the benchmark and returns client.pl's JSON line (without the newline); {@link #DEFAULTS} fill in. */
+    static String run(Args args) throws IOException, InterruptedException, TimeoutException {
+        Args a = args.withDefaults(DEFAULTS);
+        PortId target = PortId.parse(a.require("target"));
+        int n = a.integer("n", 1);
+        int window = a.integer("window", 1);
+        int size = a.integer("size", 0);
+        int warmup = a.integer("warmup", 0);
         String payload = "x".repeat(size);
-        List<String> seeds = a.list("seeds", "127.0.0.1:4040");
+        List<String> seeds = a.list("seeds", "");
 
         try (Node node = Node.start(BenchNodes.config(a).build())) {
             long t0 = System.nanoTime();
@@ -82,14 +86,14 @@ final class Client {
             out.put("msgs", n);
             out.put("window", window);
             out.put("payload_bytes", size);
-            out.put("connect_s", String.format("%.4f", connectS));
-            out.put("elapsed_s", String.format("%.4f", elapsedS));
+            out.put("connect_s", decimal("%.4f", connectS));
+            out.put("elapsed_s", decimal("%.4f", elapsedS));
             out.put("msgs_per_s", (long) (n / elapsedS));
             out.put("rtt_us", rtt);
             out.put("impl", "java");
             out.put("warmup", warmup);
             if (cpuNanos >= 0) {
-                out.put("cpu_s", String.format("%.4f", cpuNanos / 1e9));
+                out.put("cpu_s", decimal("%.4f", cpuNanos / 1e9));
             }
             return JsonLine.of(out);
         }
@@ -104,7 +108,12 @@ final class Client {
     }
 
     private static String micros(long nanos) {
-        return String.format("%.1f", nanos / 1000.0);
+        return decimal("%.1f", nanos / 1000.0);
+    }
+
+    /** A number with a decimal point whatever the default locale (a German one would write a comma). */
+    static String decimal(String format, double value) {
+        return String.format(Locale.ROOT, format, value);
     }
 
     private static <T> T await(CompletableFuture<T> f, Duration timeout, String what)
@@ -121,7 +130,9 @@ final class Client {
     /**
      * One timed pass: {@code n} round trips with {@code window} in flight. All of its state is
      * confined to its reply port: the first window is sent from the port's own context
-     * ({@link Node#peval}), so no send ever races a reply.
+     * ({@link Node#peval}), so no send ever races a reply. If the first window cannot be sent, or
+     * the reply port dies (a reply with a wrong sequence number kills it), the pass fails at once
+     * instead of waiting for its time limit.
      */
     private static final class Run implements Receiver {
         private final Node node;
@@ -151,15 +162,25 @@ final class Client {
         void go() throws InterruptedException, TimeoutException, IOException {
             self = node.newPort(this);
             replyTo = self.toString();
+            node.monitor(self, reason -> done.completeExceptionally(
+                    new IOException("the reply port died: " + reason)));
             node.peval(self, () -> {
                 start = System.nanoTime();
                 while (sent < window && sent < n) {
                     sendNext();
                 }
                 return null;
+            }).whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    done.completeExceptionally(failure);
+                }
             });
             try {
-                await(done, TIMEOUT, "timeout after " + got + " replies");
+                done.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new TimeoutException("no reply for " + TIMEOUT.toSeconds() + " s");
+            } catch (ExecutionException e) {
+                throw new IOException(e.getCause().getMessage(), e.getCause());
             } finally {
                 node.kill(self);
             }
@@ -186,16 +207,22 @@ final class Client {
             }
         }
 
-        /** Perl may send the number back as a string. */
+        /** The sequence number of a reply, 1 to n; Perl may send it back as a string. */
         private int seqOf(Object o) {
+            long seq;
             if (o instanceof Number num) {
-                return num.intValue();
+                seq = num.doubleValue() == num.longValue() ? num.longValue() : -1;
+            } else {
+                try {
+                    seq = Long.parseLong(String.valueOf(o));
+                } catch (NumberFormatException e) {
+                    seq = -1;
+                }
             }
-            int seq = Integer.parseInt(String.valueOf(o));
             if (seq < 1 || seq > n) {
                 throw new IllegalStateException("reply with an unknown sequence number: " + o);
             }
-            return seq;
+            return (int) seq;
         }
     }
 }

@@ -128,27 +128,36 @@ final class EchoNode {
 
     /** {@code echo-node}: runs until SIGTERM or SIGINT, then closes the node and exits with status 0. */
     static void run(Args a, PrintStream out) throws IOException, InterruptedException {
-        Node node = start(a, out);
         CountDownLatch stop = new CountDownLatch(1);
         String[] caught = new String[1];
         for (String name : List.of("TERM", "INT")) {
             // a handler instead of a shutdown hook: echo-node.pl exits 0 on these signals, and the
-            // JVM's own hooks (a -XX:StartFlightRecording dump) still run on the way out
-            Signal.handle(new Signal(name), sig -> {
-                caught[0] = name;
-                stop.countDown();
-            });
+            // JVM's own hooks (a -XX:StartFlightRecording dump) still run on the way out. Installed
+            // before the node starts, so that a refusal (the JVM keeps the signal, e.g. with -Xrs)
+            // leaves nothing to close, and reported as a failure, not as a usage error.
+            try {
+                Signal.handle(new Signal(name), sig -> {
+                    caught[0] = name;
+                    stop.countDown();
+                });
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("cannot handle SIG" + name + ": " + e.getMessage(), e);
+            }
         }
-        Guard events = node.monitorNodes((peer, up, reason) ->
-                line(out, "event", up ? "node_up" : "node_down", "peer", peer, "reason", reason.values()));
-        line(out, "event", "configured", "node", node.id(), "binds", node.listenAddresses(),
-                "seeds", List.of(), "framing", a.get("framing").map(f -> (Object) a.list("framing", "")).orElse(null),
-                "tls", a.get("cert").isPresent() ? 1 : 0, "global", 0);
-        line(out, "event", "ready", "node", node.id(), "echo", node.id() + "#echo", "rpc", node.id() + "#rpc");
-        stop.await();
-        line(out, "event", "signal", "signal", caught[0]);
-        events.close();
-        node.close();
+        Node node = start(a, out);
+        try {
+            Guard events = node.monitorNodes((peer, up, reason) ->
+                    line(out, "event", up ? "node_up" : "node_down", "peer", peer, "reason", reason.values()));
+            line(out, "event", "configured", "node", node.id(), "binds", node.listenAddresses(),
+                    "seeds", List.of(), "framing", a.get("framing").map(f -> (Object) a.list("framing", "")).orElse(null),
+                    "tls", a.get("cert").isPresent() ? 1 : 0, "global", 0);
+            line(out, "event", "ready", "node", node.id(), "echo", node.id() + "#echo", "rpc", node.id() + "#rpc");
+            stop.await();
+            line(out, "event", "signal", "signal", caught[0]);
+            events.close();
+        } finally {
+            node.close();
+        }
         line(out, "event", "exit");
     }
 }

@@ -41,7 +41,8 @@ public final class Main {
                 }
                 case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(new String[0]));
                 case "mesh" -> {
-                    MeshConvergence.main(rest.toArray(new String[0]));
+                    System.out.println(MeshConvergence.run(rest));
+                    System.out.flush();
                     System.exit(0);
                 }
                 case "-h", "--help", "help" -> usage(System.out);
@@ -65,6 +66,7 @@ public final class Main {
         out.println("       java -jar aemp-bench.jar client [key=value...]      round trips to an echo port (like client.pl)");
         out.println("       java -jar aemp-bench.jar jmh [JMH options]          the JMH micro-benchmarks");
         out.println("       java -jar aemp-bench.jar mesh [n=16] [rounds=3]     time for n global nodes to form a full mesh");
-        out.println("keys: nodeid bind seeds secret framing cert target n window size warmup quiet workers io_threads");
+        out.println("keys: nodeid bind seeds secret framing cert auth_offer auth_accept target n window size warmup quiet"
+                + " workers io_threads");
     }
 }

@@ -1,13 +1,17 @@
 package org.aemp.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.aemp.Context;
 import org.aemp.Node;
 import org.aemp.PortId;
 import org.junit.jupiter.api.Test;
@@ -61,5 +65,43 @@ class BenchSmokeTest {
         assertThat(a.integer("window", 0, 1)).isEqualTo(3);
         assertThat(a.integer("size", 0, 0)).isEqualTo(16);
         assertThat(a.get("framing")).isEmpty();
+        Args filled = Args.of(Map.of("n", "", "window", "4")).withDefaults(Client.DEFAULTS);
+        assertThat(filled.integer("n", 1)).isEqualTo(10000);
+        assertThat(filled.integer("window", 1)).isEqualTo(4);
+        assertThat(filled.require("target")).isEqualTo("echo#echo");
+    }
+
+    @Test
+    @Timeout(60)
+    void aReplyWithAnOutOfRangeNumericSequenceNumberFailsTheRunAtOnce() throws Exception {
+        try (Node bad = Node.start(BenchNodes.config(Args.of(Map.of("nodeid", "bad-echo", "bind", "127.0.0.1:*")))
+                .build())) {
+            bad.receive(new PortId(bad.id(), "echo"), (ctx, msg) -> ctx.node().send(
+                    PortId.parse(Context.text(msg, 0)), ((Number) msg.get(1)).longValue() + 1000, "x"));
+            assertThatThrownBy(() -> Client.run(Args.of(Map.of("seeds", bad.listenAddresses().get(0),
+                    "target", "bad-echo#echo", "n", "10", "warmup", "0"))))
+                    .isInstanceOf(IOException.class).hasMessageContaining("unknown sequence number: 1001");
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void numbersUseADecimalPointWhateverTheDefaultLocale() throws Exception {
+        Locale saved = Locale.getDefault();
+        Locale.setDefault(Locale.GERMANY);
+        try {
+            assertThat(Client.decimal("%.4f", 0.3895)).isEqualTo("0.3895");
+            assertThat(MeshConvergence.run(List.of("n=2", "rounds=1")))
+                    .matches("\\{\"nodes\":2,\"converge_ms\":\\[[0-9]+\\.[0-9]\\]\\}");
+        } finally {
+            Locale.setDefault(saved);
+        }
+    }
+
+    @Test
+    void meshNeedsAtLeastTwoNodes() {
+        assertThatThrownBy(() -> MeshConvergence.run(List.of("n=1"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("n must be >= 2: 1");
+        assertThatThrownBy(() -> MeshConvergence.run(List.of("nodes=3"))).isInstanceOf(IllegalArgumentException.class);
     }
 }

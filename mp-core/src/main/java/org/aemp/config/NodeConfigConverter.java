@@ -107,18 +107,9 @@ final class NodeConfigConverter {
             if (!(entry instanceof String) && !(entry instanceof Number)) {
                 throw err.wrongType(key + "[" + i + "]", "a string", PerlValues.describe(entry));
             }
-            out.addAll(perlSplitComma(text(err, key + "[" + i + "]", entry, true)));
+            out.addAll(PerlValues.splitComma(text(err, key + "[" + i + "]", entry, true)));
         }
         return out;
-    }
-
-    /** Perl's {@code split /,/, $s}: empty pieces are kept, except trailing ones; "" gives nothing. */
-    static List<String> perlSplitComma(String s) {
-        List<String> pieces = new ArrayList<>(List.of(s.split(",", -1)));
-        while (!pieces.isEmpty() && pieces.get(pieces.size() - 1).isEmpty()) {
-            pieces.remove(pieces.size() - 1);
-        }
-        return pieces;
     }
 
     private static List<String> strings(Errors err, String key, Object value, String example) {

@@ -87,8 +87,22 @@ public final class PerlValues {
         return Optional.empty();
     }
 
+    /**
+     * Perl's {@code split /,/, $s}: empty pieces are kept, except trailing ones ({@code ",a,,b,,"}
+     * gives {@code ["", "a", "", "b"]}); {@code ""} and {@code ",,"} give nothing.
+     *
+     * @return a new, mutable list
+     */
+    public static List<String> splitComma(String s) {
+        List<String> pieces = new ArrayList<>(List.of(s.split(",", -1)));
+        while (!pieces.isEmpty() && pieces.get(pieces.size() - 1).isEmpty()) {
+            pieces.remove(pieces.size() - 1);
+        }
+        return pieces;
+    }
+
     /** A short description of a value's JSON type for error messages: "string", "number", "array"... */
-    static String typeName(Object value) {
+    public static String typeName(Object value) {
         if (value == null) {
             return "null";
         }
@@ -110,8 +124,11 @@ public final class PerlValues {
         return value.getClass().getName();
     }
 
-    /** The type and, shortened, the JSON text of a value, for error messages: {@code number 4040}. */
-    static String describe(Object value) {
+    /**
+     * The type and, shortened to 60 characters, the one-line JSON text of a value, for error
+     * messages: {@code number 4040}, {@code string "abc"}, {@code null}.
+     */
+    public static String describe(Object value) {
         if (value == null) {
             return "null";
         }

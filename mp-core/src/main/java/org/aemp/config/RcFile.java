@@ -10,6 +10,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -40,10 +41,12 @@ import org.slf4j.LoggerFactory;
  * where Perl uses its random hash order. The steps are Perl's: write {@code <file>~new~}, remove
  * any {@code <file>~}, hard-link the old file to {@code <file>~} (we copy it if linking fails), and
  * rename {@code <file>~new~} over the file. A top-level {@code dirty} key, Perl's "needs saving"
- * flag, is left out as Perl leaves it out. Two differences, both for safety: a file that exists
- * but cannot be parsed is never overwritten, and the new file keeps the old file's permissions
- * (a new file is created readable by its owner only, since it holds the secret), where Perl uses
- * the umask.
+ * flag, is left out as Perl leaves it out. Three differences, all for safety: a file that exists
+ * but cannot be parsed is never overwritten; {@code <file>~new~} is created with its final
+ * permissions (the old file's, or readable by its owner only for a first file, since it holds
+ * the secret), where Perl creates it with the umask, so the secret is never readable by more users
+ * than the finished file allows; and if writing or renaming fails, the partial
+ * {@code <file>~new~} is deleted before the error is thrown.
  *
  * <p>Immutable and thread-safe, but the file is not locked: two processes saving at once each
  * write their whole tree and the last rename wins, as with Perl.
@@ -57,6 +60,8 @@ public final class RcFile {
     public static final String APPDATA_NAME = "perl-anyevent-mp";
 
     private static final Logger log = LoggerFactory.getLogger(RcFile.class);
+    /** The mode of a first rc file: it holds the secret. */
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Path path;
 
@@ -181,7 +186,7 @@ public final class RcFile {
      *     that nothing in it is lost; fix or remove it first
      * @throws IllegalArgumentException if the tree holds something JSON cannot express
      * @throws IOException if writing, or renaming the new file into place, fails (the old file is
-     *     then untouched)
+     *     then untouched and {@code <file>~new~} is removed)
      */
     public void save(Map<String, ?> config) throws IOException {
         byte[] text = format(config).getBytes(StandardCharsets.UTF_8);
@@ -198,25 +203,55 @@ public final class RcFile {
 
         Path tmp = newPath();
         Files.deleteIfExists(tmp);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        Set<PosixFilePermission> mode = exists ? modeOf(path) : OWNER_ONLY;
+        try {
+            writeNew(tmp, text, mode);
+            Path backup = backupPath();
+            if (exists) {
+                backup(backup);
+            }
+            try {
+                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            // leave no partial <file>~new~ (it may hold the secret) behind
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        log.debug("saved rc file {} ({} bytes)", path, text.length);
+    }
+
+    /**
+     * Creates {@code tmp} (which must not exist) with {@code mode} from the start, so that the
+     * text is never readable by more users than {@code mode} allows, writes and syncs the text,
+     * then sets {@code mode} exactly (the umask may have narrowed it at creation). Where the file
+     * system has no POSIX permissions (Windows), the file gets the default ones.
+     */
+    static void writeNew(Path tmp, byte[] text, Set<PosixFilePermission> mode) throws IOException {
+        boolean posix = tmp.getFileSystem().supportedFileAttributeViews().contains("posix");
+        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try (FileChannel ch = posix
+                ? FileChannel.open(tmp, options, PosixFilePermissions.asFileAttribute(mode))
+                : FileChannel.open(tmp, options)) {
             ByteBuffer buf = ByteBuffer.wrap(text);
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
             ch.force(true);
         }
-        copyPermissions(exists, tmp);
-
-        Path backup = backupPath();
-        if (exists) {
-            backup(backup);
+        if (posix) {
+            try {
+                Files.setPosixFilePermissions(tmp, mode);
+            } catch (FileSystemException e) {
+                log.debug("cannot set the permissions of {}: {}", tmp, e.toString());
+            }
         }
-        try {
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-        }
-        log.debug("saved rc file {} ({} bytes)", path, text.length);
     }
 
     /** Perl: unlink "$file~"; link $file, "$file~". Failure only loses the backup, as in Perl. */
@@ -234,17 +269,12 @@ public final class RcFile {
         }
     }
 
-    /** The new file gets the old file's mode, or owner-only for a first file (it holds the secret). */
-    private void copyPermissions(boolean exists, Path tmp) throws IOException {
+    /** The old file's mode, which the new file keeps; owner-only if it cannot be read. */
+    private static Set<PosixFilePermission> modeOf(Path file) {
         try {
-            Set<PosixFilePermission> mode = exists
-                    ? Files.getPosixFilePermissions(path)
-                    : PosixFilePermissions.fromString("rw-------");
-            Files.setPosixFilePermissions(tmp, mode);
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system (Windows): keep the default
-        } catch (FileSystemException e) {
-            log.debug("cannot set the permissions of {}: {}", tmp, e.toString());
+            return Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException | IOException e) {
+            return OWNER_ONLY;
         }
     }
 

@@ -40,6 +40,11 @@ import java.util.Map;
  * Jackson would otherwise do on bytes). Nesting deeper than 512 fails, JSON::XS's default
  * {@code max_depth}. The top level must be an object, since Perl dereferences it as a hash.
  *
+ * <p>The same reader, in strict mode, decodes {@code aemp}'s JSON arguments as Perl's
+ * {@code JSON::XS->new->utf8->decode} does ({@link JsonValues#parseStrict}): no comments, no
+ * trailing commas, no raw control characters in strings, any value at the top level. Values,
+ * surrogate checks and the nesting limit are the same in both modes.
+ *
  * <p>Stateless and thread-safe.
  */
 final class RelaxedJsonReader {
@@ -48,12 +53,17 @@ final class RelaxedJsonReader {
 
     private static final BigInteger MAX_UNSIGNED = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
+    private static final StreamReadConstraints CONSTRAINTS =
+            StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build();
+
+    private static final JsonFactory RELAXED = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
             .enable(JsonReadFeature.ALLOW_YAML_COMMENTS)
             .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .streamReadConstraints(CONSTRAINTS)
             .build();
+
+    private static final JsonFactory STRICT = JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build();
 
     private RelaxedJsonReader() {
     }
@@ -64,79 +74,92 @@ final class RelaxedJsonReader {
     }
 
     /** Parses the text as one JSON object, relaxed. */
+    @SuppressWarnings("unchecked")
     static Map<String, Object> parseObject(String text, String source) throws RcFileException {
+        try {
+            return (Map<String, Object>) parse(text, true);
+        } catch (JsonSyntaxException e) {
+            throw new RcFileException(source, e.line(), e.column(), e.problem(), e.getCause());
+        }
+    }
+
+    /**
+     * Parses one JSON text: relaxed, whose top level must be an object (the rc file), or strict,
+     * any value (a command-line argument).
+     */
+    static Object parse(String text, boolean relaxed) throws JsonSyntaxException {
+        String what = relaxed ? "object" : "value";
         JsonParser p;
         try {
-            p = FACTORY.createParser(text);
+            p = (relaxed ? RELAXED : STRICT).createParser(text);
         } catch (IOException e) {
-            throw new RcFileException(source, -1, -1, e.toString(), e);
+            throw new JsonSyntaxException(e.toString(), -1, -1, -1, e);
         }
         try (p) {
             JsonToken first = p.nextToken();
             if (first == null) {
-                throw error(text, source, text.length(), "no JSON object found (the text is empty or only comments)",
-                        null);
+                throw error(text, text.length(), relaxed
+                        ? "no JSON object found (the text is empty or only comments)" : "no JSON value found");
             }
-            if (first != JsonToken.START_OBJECT) {
-                throw error(text, source, offset(p.currentTokenLocation()),
-                        "the top level must be a JSON object, found " + describe(first), null);
+            if (relaxed && first != JsonToken.START_OBJECT) {
+                throw error(text, offset(p.currentTokenLocation()),
+                        "the top level must be a JSON object, found " + describe(first));
             }
-            Map<String, Object> root = readObject(p, text, source);
+            Object root = readValue(p, text);
             if (p.nextToken() != null) {
-                throw error(text, source, offset(p.currentTokenLocation()), "garbage after the JSON object", null);
+                throw error(text, offset(p.currentTokenLocation()), "garbage after the JSON " + what);
             }
             return root;
         } catch (JsonProcessingException e) {
             // constraint violations (nesting depth, number length) come without a location
             JsonLocation at = e.getLocation() != null ? e.getLocation() : p.currentLocation();
-            throw new RcFileException(source, at.getLineNr(), at.getColumnNr(),
-                    withoutJacksonHints(e.getOriginalMessage()), e);
+            throw new JsonSyntaxException(withoutJacksonHints(e.getOriginalMessage()), at.getLineNr(),
+                    at.getColumnNr(), offset(at), e);
         } catch (NumberFormatException | ArithmeticException e) {
             // Jackson normally wraps these; kept as a guard so that no input escapes the documented exception.
             JsonLocation at = p.currentLocation();
-            throw new RcFileException(source, at.getLineNr(), at.getColumnNr(), "unusable number: " + e.getMessage(), e);
-        } catch (RcFileException e) {
-            throw e;
+            throw new JsonSyntaxException("unusable number: " + e.getMessage(), at.getLineNr(), at.getColumnNr(),
+                    offset(at), e);
         } catch (IOException e) {
-            throw new RcFileException(source, -1, -1, e.toString(), e);
+            throw new JsonSyntaxException(e.toString(), -1, -1, -1, e);
         }
     }
 
-    private static Map<String, Object> readObject(JsonParser p, String text, String source) throws IOException {
+    private static Map<String, Object> readObject(JsonParser p, String text) throws IOException, JsonSyntaxException {
         Map<String, Object> map = new LinkedHashMap<>();
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-            String key = checkedString(p, text, source);
+            String key = checkedString(p, text);
             p.nextToken();
-            map.put(key, readValue(p, text, source));
+            map.put(key, readValue(p, text));
         }
         if (t != JsonToken.END_OBJECT) {
             // Jackson reports structural errors itself; this only guards against an unexpected state.
-            throw error(text, source, offset(p.currentTokenLocation()), "unexpected " + describe(t), null);
+            throw error(text, offset(p.currentTokenLocation()), "unexpected " + describe(t));
         }
         return map;
     }
 
-    private static List<Object> readArray(JsonParser p, String text, String source) throws IOException {
+    private static List<Object> readArray(JsonParser p, String text) throws IOException, JsonSyntaxException {
         List<Object> list = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            list.add(readValue(p, text, source));
+            list.add(readValue(p, text));
         }
         return list;
     }
 
-    private static Object readValue(JsonParser p, String text, String source) throws IOException {
+    private static Object readValue(JsonParser p, String text) throws IOException, JsonSyntaxException {
         JsonToken t = p.currentToken();
         if (t == null) {
-            throw error(text, source, text.length(), "unexpected end of input", null);
+            throw error(text, text.length(), "unexpected end of input");
         }
         switch (t) {
             case START_OBJECT:
-                return readObject(p, text, source);
+                return readObject(p, text);
             case START_ARRAY:
-                return readArray(p, text, source);
+                return readArray(p, text);
             case VALUE_STRING:
-                return checkedString(p, text, source);
+                return checkedString(p, text);
             case VALUE_NUMBER_INT:
                 return integer(p.getBigIntegerValue());
             case VALUE_NUMBER_FLOAT:
@@ -149,10 +172,9 @@ final class RelaxedJsonReader {
             case VALUE_NULL:
                 return null;
             default:
-                throw error(text, source, offset(p.currentTokenLocation()), "unexpected " + describe(t), null);
+                throw error(text, offset(p.currentTokenLocation()), "unexpected " + describe(t));
         }
     }
-
     /**
      * Perl keeps integers as IV (64-bit signed) or UV (64-bit unsigned); JSON::XS keeps a larger
      * integer as a string of its digits (and writes it back quoted), so that no digit is lost.
@@ -171,7 +193,7 @@ final class RelaxedJsonReader {
      * The text of the current string or field name, after checking what Jackson lets through but
      * JSON::XS does not: raw control characters other than TAB, and unpaired surrogate escapes.
      */
-    private static String checkedString(JsonParser p, String text, String source) throws IOException {
+    private static String checkedString(JsonParser p, String text) throws IOException, JsonSyntaxException {
         String value = p.getText();
         int start = offset(p.currentTokenLocation());
         if (start >= 0 && start < text.length() && text.charAt(start) == '"') {
@@ -182,9 +204,9 @@ final class RelaxedJsonReader {
                 } else if (c == '"') {
                     break;
                 } else if (c < 0x20 && c != '\t') {
-                    throw error(text, source, i, String.format(
+                    throw error(text, i, String.format(
                             "invalid character U+%04X inside a string (escape it; only TAB may appear raw)",
-                            (int) c), null);
+                            (int) c));
                 }
             }
         }
@@ -194,7 +216,7 @@ final class RelaxedJsonReader {
                     && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw error(text, source, start, "unpaired UTF-16 surrogate escape in a string", null);
+                throw error(text, start, "unpaired UTF-16 surrogate escape in a string");
             }
         }
         return value;
@@ -227,7 +249,7 @@ final class RelaxedJsonReader {
         return out.toString();
     }
 
-    /** Drops Jackson's advice to enable a feature, which makes no sense to someone editing an rc file. */
+    /** Drops Jackson's advice to enable a feature, which makes no sense to someone editing an rc file or a command line. */
     private static String withoutJacksonHints(String message) {
         return message == null ? "malformed JSON" : message.replaceAll(": enable `[^`]*` to allow.*$", "");
     }
@@ -261,9 +283,9 @@ final class RelaxedJsonReader {
     }
 
     /** An error at a character offset of the text, with line and column worked out from it. */
-    private static RcFileException error(String text, String source, int offset, String problem, Throwable cause) {
+    private static JsonSyntaxException error(String text, int offset, String problem) {
         if (offset < 0) {
-            return new RcFileException(source, -1, -1, problem, cause);
+            return new JsonSyntaxException(problem, -1, -1, -1, null);
         }
         int line = 1;
         int lineStart = 0;
@@ -273,6 +295,6 @@ final class RelaxedJsonReader {
                 lineStart = i + 1;
             }
         }
-        return new RcFileException(source, line, offset - lineStart + 1, problem, cause);
+        return new JsonSyntaxException(problem, line, offset - lineStart + 1, offset, null);
     }
 }

@@ -14,6 +14,26 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class PerlValuesTest {
 
+    @Test
+    void splitCommaIsPerlsSplit() {
+        assertThat(PerlValues.splitComma(",a,,b,,")).containsExactly("", "a", "", "b");
+        assertThat(PerlValues.splitComma("")).isEmpty();
+        assertThat(PerlValues.splitComma(",,,")).isEmpty();
+        assertThat(PerlValues.splitComma("a")).containsExactly("a");
+        List<String> mutable = PerlValues.splitComma("a,b");
+        mutable.add("c");
+        assertThat(mutable).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void describeGivesTheTypeAndShortJson() {
+        assertThat(PerlValues.describe(null)).isEqualTo("null");
+        assertThat(PerlValues.describe("abc")).isEqualTo("string \"abc\"");
+        assertThat(PerlValues.describe(4040L)).isEqualTo("number 4040");
+        assertThat(PerlValues.describe(List.of("a"))).isEqualTo("array [ \"a\" ]");
+        assertThat(PerlValues.describe("x".repeat(100))).hasSize("string ".length() + 60).endsWith("...");
+    }
+
     static Stream<Arguments> truthTable() {
         return Stream.of(
                 Arguments.of(null, false),

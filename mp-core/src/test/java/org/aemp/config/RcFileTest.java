@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,6 +134,37 @@ class RcFileTest {
         Files.setPosixFilePermissions(rc.path(), PosixFilePermissions.fromString("rw-r-----"));
         rc.save(RcFile.empty());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(rc.path()))).isEqualTo("rw-r-----");
+    }
+
+    @Test
+    void theNewFileHasItsFinalModeFromItsCreation() throws IOException {
+        // An interrupted thread cannot write to a FileChannel: writeNew creates the file, then fails
+        // at the first write, which shows the mode the file had while the secret was being written.
+        Path tmp = dir.resolve("rc~new~");
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> RcFile.writeNew(tmp, "{\"secret\":\"s\"}".getBytes(StandardCharsets.UTF_8),
+                    PosixFilePermissions.fromString("rw-------")))
+                    .isInstanceOf(ClosedByInterruptException.class);
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aFailedSaveLeavesNoPartialNewFile() {
+        RcFile rc = RcFile.at(dir.resolve("rc"));
+        Map<String, Object> cfg = RcFile.empty();
+        cfg.put("secret", "s");
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> rc.save(cfg)).isInstanceOf(ClosedByInterruptException.class);
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(rc.newPath()).doesNotExist();
+        assertThat(rc.path()).doesNotExist();
     }
 
     @Test
