@@ -3,6 +3,7 @@ package org.aemp.bench;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.aemp.config.PrettyJson;
 
 /**
  * Writes one JSON object on one line with its keys sorted, as the Perl peers' JSON::XS
@@ -29,7 +30,7 @@ final class JsonLine {
             String sep = "";
             for (Map.Entry<?, ?> e : new TreeMap<>(map).entrySet()) {
                 out.append(sep);
-                string(String.valueOf(e.getKey()), out);
+                PrettyJson.string(out, String.valueOf(e.getKey()));
                 out.append(':');
                 write(e.getValue(), out);
                 sep = ",";
@@ -45,29 +46,7 @@ final class JsonLine {
             }
             out.append(']');
         } else {
-            string(v.toString(), out);
+            PrettyJson.string(out, v.toString());
         }
-    }
-
-    private static void string(String s, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
     }
 }

@@ -22,4 +22,30 @@ public interface FrameDecoder {
 
     /** Bytes held for an incomplete message; 0 at a message boundary. */
     int pending();
+
+    /**
+     * Hands decoded messages to {@code out}, then throws {@code failure} if there is one: what a
+     * decoder calls at the end of {@link #decode}, so that messages completed before bad bytes
+     * are still delivered, and a consumer's exception is not taken for a codec failure (it
+     * propagates as itself, or is added to {@code failure} as suppressed). Clears {@code ready}.
+     *
+     * @param failure the codec failure met while decoding this chunk, or null
+     */
+    static void handOver(List<List<Object>> ready, Consumer<List<Object>> out, CodecException failure) {
+        try {
+            for (List<Object> m : ready) {
+                out.accept(m);
+            }
+        } catch (RuntimeException consumer) {
+            if (failure == null) {
+                throw consumer;
+            }
+            failure.addSuppressed(consumer);
+        } finally {
+            ready.clear();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
 }

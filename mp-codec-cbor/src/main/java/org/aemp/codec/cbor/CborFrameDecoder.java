@@ -78,21 +78,7 @@ final class CborFrameDecoder implements FrameDecoder {
             failed = true;
         }
         // hand the messages over outside the try: a consumer's exception is not a codec failure
-        try {
-            for (List<Object> m : ready) {
-                out.accept(m);
-            }
-        } catch (RuntimeException consumer) {
-            if (failure == null) {
-                throw consumer;
-            }
-            failure.addSuppressed(consumer);
-        } finally {
-            ready.clear();
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        FrameDecoder.handOver(ready, out, failure);
     }
 
     /** Reads every complete message in {@code buf[from, to)} into {@link #ready}; returns where the rest starts. */

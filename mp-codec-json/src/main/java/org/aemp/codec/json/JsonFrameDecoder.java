@@ -83,21 +83,7 @@ final class JsonFrameDecoder implements FrameDecoder {
             failed = true;
         }
         // hand the messages over outside the try: a consumer's exception is not a codec failure
-        try {
-            for (List<Object> m : ready) {
-                out.accept(m);
-            }
-        } catch (RuntimeException consumer) {
-            if (failure == null) {
-                throw consumer;
-            }
-            failure.addSuppressed(consumer);
-        } finally {
-            ready.clear();
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        FrameDecoder.handOver(ready, out, failure);
     }
 
     private void onToken(JsonToken token) throws IOException {
