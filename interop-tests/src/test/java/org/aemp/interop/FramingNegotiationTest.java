@@ -37,7 +37,9 @@ class FramingNegotiationTest {
     @Test
     void aJavaNodeOffersEveryCodecOnTheClassPathKryoFirst() {
         Node a = node("a", null);
-        assertThat(a.codecs()).extracting(Codec::name).containsExactly("kryo", "cbor", "json");
+        // (under a reactor `mvn test`, mp-core's own test codec is on the class path too: leave it out)
+        assertThat(a.codecs()).extracting(Codec::name).filteredOn(n -> !n.equals("test"))
+                .containsExactly("kryo", "cbor", "json");
     }
 
     @Test

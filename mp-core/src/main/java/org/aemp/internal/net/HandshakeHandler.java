@@ -435,15 +435,16 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void finish(ChannelHandlerContext ctx, Codec receive, String authMethod) {
-        state = State.DONE;
         timeout.cancel(false);
         Link link = new Link(ctx.channel(), peer.nodeId(), sendCodec, network);
-        ctx.pipeline().addAfter(ctx.name(), "frames",
-                new FrameHandler(link, receive.name(), receive.newDecoder(settings.maxFrameLength()), network));
         if (!links.up(peer.nodeId(), this, link)) {
+            state = State.FAILED; // not wanted after all: nothing that followed the auth line is delivered
             ctx.close();
             return;
         }
+        state = State.DONE;
+        ctx.pipeline().addAfter(ctx.name(), "frames",
+                new FrameHandler(link, receive.name(), receive.newDecoder(settings.maxFrameLength()), network));
         if (log.isDebugEnabled()) {
             log.debug("{}: link to {} up (peer auth {}, sending {}, receiving {}{})", ctx.channel(), peer.nodeId(),
                     authMethod, sendCodec.name(), receive.name(), ssl == null ? ""

@@ -46,7 +46,12 @@ final class Link {
     void write(List<?> message) {
         outbox.offer(message);
         if (scheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(flush);
+            try {
+                channel.eventLoop().execute(flush);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                outbox.clear(); // the node's network is closed: nothing goes out any more
+                scheduled.set(false);
+            }
         }
     }
 
