@@ -110,7 +110,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         context = ctx;
-        buffer = ctx.alloc().buffer(256);
+        // a small heap buffer, not a pooled direct one: a dial torn down before its handler is
+        // removed (the node closing mid-connect) must not leave native memory behind
+        buffer = Unpooled.buffer(256);
         if (ctx.channel().isActive()) {
             start(ctx);
         }
