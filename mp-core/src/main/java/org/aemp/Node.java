@@ -19,6 +19,7 @@ import org.aemp.internal.kernel.Ids;
 import org.aemp.internal.kernel.Kernel;
 import org.aemp.internal.kernel.Messages;
 import org.aemp.internal.kernel.PortNames;
+import org.aemp.internal.net.HandshakeSettings;
 import org.aemp.internal.net.Network;
 import org.aemp.spi.AuthMethod;
 import org.aemp.spi.Codec;
@@ -98,9 +99,13 @@ public final class Node implements AutoCloseable {
         }
         Transport transport = Providers.transport(Providers.load(Transport.class, loader),
                 config.transport().orElse(null));
-        this.network = new Network(kernel, transport, config.ioThreads(), codecs, accept, config.authOffer(),
-                methods, secret, tls::get, config.monitorTimeout(), config.connectInterval(),
-                config.maxFrameLength(), PROVIDER);
+        HandshakeSettings settings = new HandshakeSettings(id, codecs, accept, config.authOffer(), methods, secret,
+                tls::get, min(config.handshakeTimeout(), config.monitorTimeout()), config.maxFrameLength(),
+                PROVIDER);
+        Network.Limits limits = new Network.Limits(config.connectInterval(), config.monitorTimeout(),
+                config.livenessTimeout(), config.maxHandshakes(), config.maxHandshakesPerAddress(),
+                config.authFailureDelay());
+        this.network = new Network(kernel, kernel.workers(), settings, transport, config.ioThreads(), limits);
         kernel.attach(network);
         this.global = new GlobalService(kernel, network, config.monitorTimeout());
         this.db = new Database(this, global);
@@ -108,6 +113,10 @@ public final class Node implements AutoCloseable {
             log.warn("node {} can authenticate no link: configure a secret (with mp-auth on the class path)"
                     + " or a cert (with mp-tls)", id);
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private TlsContext newTlsContext(String pem) {

@@ -46,6 +46,11 @@ public final class NodeConfig {
     private final TlsProvider tlsProvider;
     private final String transport;
     private final int maxFrameLength;
+    private final Duration handshakeTimeout;
+    private final int maxHandshakes;
+    private final int maxHandshakesPerAddress;
+    private final Duration authFailureDelay;
+    private final Duration livenessTimeout;
     private final int workerThreads;
     private final int ioThreads;
     private final String runiq;
@@ -71,6 +76,11 @@ public final class NodeConfig {
         this.tlsProvider = b.tlsProvider;
         this.transport = b.transport;
         this.maxFrameLength = b.maxFrameLength;
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.maxHandshakes = b.maxHandshakes;
+        this.maxHandshakesPerAddress = b.maxHandshakesPerAddress;
+        this.authFailureDelay = b.authFailureDelay;
+        this.livenessTimeout = b.livenessTimeout;
         this.workerThreads = b.workerThreads;
         this.ioThreads = b.ioThreads;
         this.runiq = b.runiq;
@@ -104,6 +114,11 @@ public final class NodeConfig {
         b.tlsProvider = tlsProvider;
         b.transport = transport;
         b.maxFrameLength = maxFrameLength;
+        b.handshakeTimeout = handshakeTimeout;
+        b.maxHandshakes = maxHandshakes;
+        b.maxHandshakesPerAddress = maxHandshakesPerAddress;
+        b.authFailureDelay = authFailureDelay;
+        b.livenessTimeout = livenessTimeout;
         b.workerThreads = workerThreads;
         b.ioThreads = ioThreads;
         b.runiq = runiq;
@@ -191,6 +206,31 @@ public final class NodeConfig {
         return maxFrameLength;
     }
 
+    /** The deadline of a handshake, from accept or connect until the peer is authenticated. */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** How many handshakes may be under way at once; beyond it the oldest unfinished one is dropped. */
+    public int maxHandshakes() {
+        return maxHandshakes;
+    }
+
+    /** How many handshakes one source address may have under way at once; beyond it more are refused. */
+    public int maxHandshakesPerAddress() {
+        return maxHandshakesPerAddress;
+    }
+
+    /** The longest delay a source address gets before its next handshake, after failing authentication. */
+    public Duration authFailureDelay() {
+        return authFailureDelay;
+    }
+
+    /** How long an established link may stay silent, asked for a sign of life, before it counts as lost. */
+    public Duration livenessTimeout() {
+        return livenessTimeout;
+    }
+
     public int workerThreads() {
         return workerThreads;
     }
@@ -230,6 +270,11 @@ public final class NodeConfig {
         private String cert;
         private Duration monitorTimeout = Duration.ofSeconds(30);
         private Duration connectInterval = Duration.ofSeconds(2);
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private int maxHandshakes = 256;
+        private int maxHandshakesPerAddress = 32;
+        private Duration authFailureDelay = Duration.ofSeconds(5);
+        private Duration livenessTimeout = Duration.ofSeconds(15);
         private List<String> framingFormat;
         private List<String> authOffer = DEFAULT_AUTH_OFFER;
         private List<String> authAccept = DEFAULT_AUTH_ACCEPT;
@@ -321,7 +366,7 @@ public final class NodeConfig {
             return this;
         }
 
-        /** Handshake read timeout and reconnect back-off cap (default 30 s). */
+        /** The reconnect back-off cap of seeds and global nodes (default 30 s; AEMP {@code monitor_timeout}). */
         public Builder monitorTimeout(Duration timeout) {
             this.monitorTimeout = positive(timeout, "monitorTimeout");
             return this;
@@ -408,6 +453,65 @@ public final class NodeConfig {
                 throw new IllegalArgumentException("maxFrameLength must be >= 1024: " + bytes);
             }
             this.maxFrameLength = bytes;
+            return this;
+        }
+
+        /**
+         * The deadline of a handshake, from accept or connect until the peer has authenticated
+         * (default 10 s; profile key {@code handshake_timeout}), or {@link #monitorTimeout} if that is
+         * shorter, as AEMP uses it for the handshake. It is absolute: bytes that trickle in do not
+         * extend it.
+         */
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = positive(timeout, "handshakeTimeout");
+            return this;
+        }
+
+        /**
+         * How many accepted connections may be in their handshake at once (default 256; profile key
+         * {@code max_handshakes}). A new one beyond it makes room by dropping the oldest unfinished
+         * one, so a flood of idle connections cannot lock real nodes out.
+         */
+        public Builder maxHandshakes(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxHandshakes must be >= 1: " + n);
+            }
+            this.maxHandshakes = n;
+            return this;
+        }
+
+        /**
+         * How many accepted connections from one source address may be in their handshake at once
+         * (default 32; profile key {@code max_handshakes_per_address}); more are closed at once.
+         */
+        public Builder maxHandshakesPerAddress(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxHandshakesPerAddress must be >= 1: " + n);
+            }
+            this.maxHandshakesPerAddress = n;
+            return this;
+        }
+
+        /**
+         * The longest delay before a source address that failed authentication gets its next
+         * handshake (default 5 s; profile key {@code auth_failure_delay}). The delay starts at
+         * 50 ms and doubles with every failure in a row; a success, or a minute without failures,
+         * resets it.
+         */
+        public Builder authFailureDelay(Duration delay) {
+            this.authFailureDelay = positive(delay, "authFailureDelay");
+            return this;
+        }
+
+        /**
+         * How long an established link may go without a byte from its peer before it counts as lost
+         * (default 15 s; profile key {@code liveness_timeout}). A link that has been quiet for a
+         * third of it asks the peer for a sign of life (the node-port request {@code time}, which
+         * every AEMP 2.02 node answers); when the bound passes, the link is closed and its monitors
+         * fire with {@code transport_error}. A message must cross the link within this time.
+         */
+        public Builder livenessTimeout(Duration timeout) {
+            this.livenessTimeout = positive(timeout, "livenessTimeout");
             return this;
         }
 

@@ -52,6 +52,27 @@ final class NodeConfigConverter {
             b.connectInterval(connectInterval);
         }
 
+        Duration handshakeTimeout = seconds(err, "handshake_timeout", v);
+        if (handshakeTimeout != null) {
+            b.handshakeTimeout(handshakeTimeout);
+        }
+        Duration authFailureDelay = seconds(err, "auth_failure_delay", v);
+        if (authFailureDelay != null) {
+            b.authFailureDelay(authFailureDelay);
+        }
+        Duration livenessTimeout = seconds(err, "liveness_timeout", v);
+        if (livenessTimeout != null) {
+            b.livenessTimeout(livenessTimeout);
+        }
+        Integer maxHandshakes = count(err, "max_handshakes", v);
+        if (maxHandshakes != null) {
+            b.maxHandshakes(maxHandshakes);
+        }
+        Integer maxPerAddress = count(err, "max_handshakes_per_address", v);
+        if (maxPerAddress != null) {
+            b.maxHandshakesPerAddress(maxPerAddress);
+        }
+
         if (v.containsKey("framing_format")) {
             List<String> framings = strings(err, "framing_format", v.get("framing_format"), "[\"json\"]");
             b.framingFormat(framings.equals(Profiles.DEFAULT_FRAMING_FORMAT) ? null : framings);
@@ -153,6 +174,29 @@ final class NodeConfigConverter {
             return Duration.ofNanos(nanos);
         } catch (ArithmeticException e) {
             throw err.fail(key, "is too large (at most about 292 years), found " + PerlValues.describe(value));
+        }
+    }
+
+    /** A whole number from 1 to {@link Integer#MAX_VALUE}, from a number or numeric string; null if missing. */
+    private static Integer count(Errors err, String key, Map<String, Object> v) {
+        if (!v.containsKey(key)) {
+            return null;
+        }
+        Object value = v.get(key);
+        Optional<BigDecimal> n = PerlValues.toNumber(value);
+        if (n.isEmpty()) {
+            throw err.wrongType(key, "a whole number (a JSON number or a numeric string such as \"64\")",
+                    PerlValues.describe(value));
+        }
+        try {
+            int i = n.get().intValueExact();
+            if (i < 1) {
+                throw err.fail(key, "must be >= 1, found " + PerlValues.describe(value));
+            }
+            return i;
+        } catch (ArithmeticException e) {
+            throw err.fail(key, "must be a whole number from 1 to " + Integer.MAX_VALUE + ", found "
+                    + PerlValues.describe(value));
         }
     }
 

@@ -68,6 +68,8 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
     private final Map<String, List<CompletableFuture<List<String>>>> finds = new HashMap<>();
     private String master;
     private boolean global;
+    /** The nodes whose link-up this service has handled, and not yet their link-down. */
+    private final Set<String> upSeen = new LinkedHashSet<>();
     private volatile boolean closed;
 
     // ---- seeds ----
@@ -302,7 +304,9 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
         log.info("node {} is now a global node", self);
         masterSet(self); // a global node is its own master
         dbSet(GLOBALS, self, null);
-        for (String node : network.upNodes()) {
+        // the nodes whose up this service has seen: a node that came up meanwhile gets its
+        // g_global from that event, so none gets two
+        for (String node : List.copyOf(upSeen)) {
             send(node, "g_global");
             if (db.globals.contains(node)) {
                 globalConnect(node);
@@ -339,6 +343,7 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
 
     private void nodeChanged(String node, boolean up) {
         if (up) {
+            upSeen.add(node);
             if (global) {
                 send(node, "g_global");
             }
@@ -352,6 +357,7 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
                 cancel(keepaliveTimer);
             }
         } else {
+            upSeen.remove(node);
             db.globals.remove(node);
             if (global) {
                 disconnect(node);

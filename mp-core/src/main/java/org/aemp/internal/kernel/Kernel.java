@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. No method blocks; user code runs only on the worker pool.
  */
-public final class Kernel {
+public final class Kernel implements Inbound {
     private static final Logger log = LoggerFactory.getLogger(Kernel.class);
     static final Logger TRACE = LoggerFactory.getLogger("org.aemp.trace");
 
@@ -221,6 +221,7 @@ public final class Kernel {
      * Handles one message that arrived from {@code source}: {@code [port name, elements...]}. Called
      * by the network on its event loop; never runs user code there.
      */
+    @Override
     public void deliver(String source, List<Object> wire) {
         if (TRACE.isTraceEnabled()) {
             TRACE.trace("RCV {} -> {}", source, wire);
@@ -360,6 +361,7 @@ public final class Kernel {
      * that node fires with {@code reason} (a {@code transport_error}), and the node's watches on our
      * ports are forgotten.
      */
+    @Override
     public void nodeDown(String node, KillReason reason) {
         for (Map.Entry<String, List<MonitorAction.Entry>> port : remoteMonitors.takeAll(node).entrySet()) {
             for (MonitorAction.Entry e : port.getValue()) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.function.Consumer;
+import org.aemp.internal.SafeText;
 import org.aemp.spi.CodecException;
 import org.aemp.spi.FrameDecoder;
 import org.slf4j.Logger;
@@ -16,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * The receiving side of an established link: decodes frames with the framing the peer chose and
  * hands each message to the kernel. Invalid or oversized input fails the link with a reason that
  * names the codec, logged as a warning with the peer; the node's monitors then fire with
- * {@code transport_error}. A closed socket is reported as {@code Unexpected end-of-file}, as Perl
- * reports it.
+ * {@code transport_error} (the link's close is reported by {@link Network}). Every read counts as a
+ * sign of life for the link's liveness check.
  *
  * <p>Not sharable; one per link, confined to its event loop.
  */
@@ -27,15 +28,17 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     private final Link link;
     private final String codec;
     private final FrameDecoder decoder;
-    private final Network network;
     private final Consumer<List<Object>> deliver;
 
-    FrameHandler(Link link, String codec, FrameDecoder decoder, Network network) {
+    /**
+     * @param decoder the decoder of the framing the peer sends
+     * @param deliver where each decoded message goes (on the event loop)
+     */
+    FrameHandler(Link link, FrameDecoder decoder, Consumer<List<Object>> deliver) {
         this.link = link;
-        this.codec = codec;
+        this.codec = link.peer.receive().name();
         this.decoder = decoder;
-        this.network = network;
-        this.deliver = m -> network.received(link, m);
+        this.deliver = deliver;
     }
 
     @Override
@@ -48,6 +51,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
             if (link.failure() != null) {
                 return; // failed: read nothing more from this link
             }
+            link.received();
             if (buf.nioBufferCount() == 1) {
                 decoder.decode(buf.nioBuffer(), deliver);
             } else {
@@ -57,7 +61,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
             }
         } catch (CodecException e) {
             String reason = e.getMessage().startsWith(codec) ? e.getMessage() : codec + ": " + e.getMessage();
-            log.warn("link to node {} at {} failed: {}", link.node, ctx.channel().remoteAddress(), reason);
+            log.warn("link to node {} at {} failed: {}", SafeText.of(link.node), ctx.channel().remoteAddress(),
+                    SafeText.of(reason));
             link.fail(reason);
         } finally {
             buf.release();
@@ -65,16 +70,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        String failure = link.failure();
-        network.linkDown(link, failure != null ? failure : "Unexpected end-of-file");
-        ctx.fireChannelInactive();
-    }
-
-    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (!(cause instanceof IOException)) { // socket errors are what transport_error is for; anything else is not
-            log.warn("link to node {} at {} failed", link.node, ctx.channel().remoteAddress(), cause);
+            log.warn("link to node {} at {} failed", SafeText.of(link.node), ctx.channel().remoteAddress(), cause);
         }
         link.fail(cause.getMessage() != null ? cause.getMessage() : cause.toString());
     }

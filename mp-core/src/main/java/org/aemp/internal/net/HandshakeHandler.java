@@ -2,176 +2,164 @@ package org.aemp.internal.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.ByteProcessor;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
-import org.aemp.spi.AuthMethod;
-import org.aemp.spi.Codec;
-import org.aemp.spi.HandshakeException;
 import org.aemp.spi.TlsContext;
-import org.aemp.spi.Transcript;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The AEMP handshake of one connection, as a small state machine:
- * <pre>
- *  GREETING ──line 1──► NONCE ──line 2──► [TLS: SslHandler inserted, wait for it] ──► AUTH ──auth line──► DONE
- *       any error, a line of 4096 bytes or more, or monitor_timeout without data ──► FAILED (closed)
- * </pre>
- * Both sides send their greeting and nonce lines at once and follow the same steps, so neither
- * waits for the other to speak first. Once the peer's auth line checks out, this handler installs
- * the link's {@link FrameHandler}, hands any bytes that followed the auth line to it, and removes
- * itself. Bad input closes this connection only, with a log line that names the peer and the reason.
+ * The Netty side of one connection's {@link Handshake}: feeds it the bytes, the timer and the TLS
+ * outcome, and carries out what it asks (write, insert TLS, report). Once the peer has
+ * authenticated, the node decides what becomes of the connection ({@link Links#authenticated});
+ * until it does, this handler reads nothing more. If the node takes it, the link's
+ * {@link FrameHandler} replaces this handler and gets the bytes that followed the auth line.
  *
- * <p>Not sharable; one instance per connection, confined to its event loop.
+ * <p>Not sharable; one instance per connection, confined to its event loop except for
+ * {@link #accept}, {@link #refuse} and {@link #abort}, which any thread may call.
  */
 final class HandshakeHandler extends ChannelInboundHandlerAdapter {
-    private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
-    /** AEMP: before auth, every line must be shorter than 4096 bytes, line end included. */
-    static final int MAX_LINE = 4096;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** What the handshake reports to the node's connection table. Called on the event loop. */
+    /** What the handshake reports to the node. Called on the connection's event loop. */
     interface Links {
-        /** The peer's greeting names {@code node}; returns null to go on, or why this link is refused. */
-        String claim(String node, HandshakeHandler handshake);
+        /**
+         * The peer's greeting claims {@code claimedNode} (not authenticated). Completes with null to
+         * go on, or with why this connection is refused. It must not change anything else.
+         */
+        CompletionStage<String> check(String claimedNode, HandshakeHandler handshake);
 
-        /** The handshake succeeded; false if the link is not wanted after all (then it is closed). */
-        boolean up(String node, HandshakeHandler handshake, Link link);
+        /**
+         * The peer authenticated as {@code peer.nodeId()}. The node must answer, now or later, with
+         * {@link #accept} or {@link #refuse}.
+         */
+        void authenticated(HandshakeHandler handshake, Handshake.Peer peer);
 
-        /** The handshake failed; {@code node} is null if the greeting never arrived. */
-        void failed(String node, HandshakeHandler handshake, String reason);
+        /**
+         * The handshake ended without a link.
+         *
+         * @param claimedNode the node id the greeting named (not authenticated), or null
+         */
+        void ended(HandshakeHandler handshake, String claimedNode, String reason, Handshake.Fault fault);
     }
 
-    private enum State { GREETING, NONCE, TLS, AUTH, DONE, FAILED }
-
-    private final HandshakeSettings settings;
+    private final Handshake machine;
     private final Links links;
-    private final boolean outgoing;
-    private final String expectedNode;
+    private final Admission.Ticket ticket;
     private final byte[][] fixedLines;
-    private final Network network;
-
-    private State state = State.GREETING;
-    private ByteBuf buffer;
-    private byte[] ownGreeting;
-    private byte[] ownNonce;
-    private byte[] peerGreeting;
-    private Greeting peer;
-    private TlsContext tls;
+    /** For dials: completes with the node id once a link to it is up, or fails. */
+    final CompletableFuture<String> dialed;
+    private ChannelHandlerContext context;
     private SslHandler ssl;
-    private Codec sendCodec;
-    private ScheduledFuture<?> timeout;
-    private long lastRead;
     private boolean started;
-    private volatile ChannelHandlerContext context;
-    private byte[] peerNonce;
+    private boolean connected;
+    private Handshake.Peer peer;
+    private final List<ByteBuf> held = new ArrayList<>(1); // bytes after the auth line, until accepted
+    /** Whether this side's auth line went out: {@link #OPEN}, {@link #SENT} or {@link #ABORTED}. */
+    private final AtomicInteger authLine = new AtomicInteger(OPEN);
+    private static final int OPEN = 0;
+    private static final int SENT = 1;
+    private static final int ABORTED = 2;
 
     /**
-     * @param outgoing true if this side dialled
-     * @param expectedNode the node the dialled address should belong to, or null if unknown (seeds)
-     * @param fixedLines this side's greeting and nonce lines, or null to make them (tests pass
-     *     recorded lines here to replay a captured session)
+     * @param ticket the admission of an accepted connection, or null for a dial
+     * @param fixedLines this side's greeting and nonce lines, or null to make them
      */
-    HandshakeHandler(HandshakeSettings settings, Links links, Network network, boolean outgoing, String expectedNode,
-            byte[][] fixedLines) {
-        this.settings = settings;
+    HandshakeHandler(Handshake machine, Links links, Admission.Ticket ticket, byte[][] fixedLines) {
+        this.machine = machine;
         this.links = links;
-        this.network = network;
-        this.outgoing = outgoing;
-        this.expectedNode = expectedNode;
+        this.ticket = ticket;
         this.fixedLines = fixedLines;
+        this.dialed = machine.isOutgoing() ? new CompletableFuture<>() : null;
     }
 
     boolean isOutgoing() {
-        return outgoing;
+        return machine.isOutgoing();
     }
 
-    /** The id of the node that dialled this connection: this one, or the peer {@code peerId}. */
-    String dialler(String peerId) {
-        return outgoing ? settings.nodeId() : peerId;
+    /** True once the TCP connection exists and the greeting went out (the peer knows of this handshake). */
+    boolean isConnected() {
+        return connected;
+    }
+
+    /** The node id the peer claimed, not authenticated unless {@link #authenticatedPeer()} is set. */
+    String claimedNode() {
+        return machine.claimedNode();
+    }
+
+    /** The authenticated peer, or null before. */
+    Handshake.Peer authenticatedPeer() {
+        return peer;
+    }
+
+    /** The node a dial is meant for, or null (an accepted connection, or a dial to a seed's address). */
+    String expectedNode() {
+        return machine.expectedNode();
+    }
+
+    /** For a started dial: the rank it will have once authenticated; otherwise null. */
+    Handshake.Rank ownRank() {
+        return machine.ownRank();
+    }
+
+    io.netty.channel.Channel channel() {
+        return context.channel();
+    }
+
+    SocketAddress remoteAddress() {
+        ChannelHandlerContext ctx = context;
+        return ctx == null ? null : ctx.channel().remoteAddress();
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         context = ctx;
-        // a small heap buffer, not a pooled direct one: a dial torn down before its handler is
-        // removed (the node closing mid-connect) must not leave native memory behind
-        buffer = Unpooled.buffer(256);
         if (ctx.channel().isActive()) {
-            start(ctx);
+            begin(ctx);
         }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        start(ctx);
+        begin(ctx);
         ctx.fireChannelActive();
     }
 
-    private void start(ChannelHandlerContext ctx) {
+    private void begin(ChannelHandlerContext ctx) {
         if (started) {
             return;
         }
         started = true;
-        if (fixedLines != null) {
-            ownGreeting = fixedLines[0];
-            ownNonce = fixedLines[1];
+        long delay = ticket == null ? 0 : ticket.delayNanos();
+        if (delay > 0) {
+            // this address failed to authenticate lately: read nothing and say nothing for a while
+            ctx.channel().config().setAutoRead(false);
+            ctx.executor().schedule(() -> {
+                ctx.channel().config().setAutoRead(true);
+                start(ctx);
+            }, delay, TimeUnit.NANOSECONDS);
         } else {
-            ownGreeting = greeting(ctx.channel().remoteAddress()).toLine();
-            byte[] nonce = new byte[66];
-            RANDOM.nextBytes(nonce);
-            ownNonce = Base64.getEncoder().withoutPadding().encode(nonce);
+            start(ctx);
         }
-        ByteBuf out = ctx.alloc().buffer(ownGreeting.length + ownNonce.length + 2);
-        out.writeBytes(ownGreeting).writeByte('\n').writeBytes(ownNonce).writeByte('\n');
-        ctx.writeAndFlush(out);
-        lastRead = System.nanoTime();
-        scheduleTimeout(ctx, settings.monitorTimeout().toNanos());
     }
 
-    private Greeting greeting(SocketAddress peerAddress) {
-        Map<String, String> ext = new LinkedHashMap<>();
-        ext.put("provider", settings.provider());
-        if (peerAddress instanceof InetSocketAddress a) {
-            ext.put("peeraddr", Addresses.format(a));
+    private void start(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) {
+            return;
         }
-        ext.put("mproto", "1");
-        ext.put("gproto", "1");
-        if (settings.tls().get() != null) {
-            ext.put("tls", "1.0");
-        }
-        return new Greeting(Greeting.PROTOCOL, "1", settings.nodeId(), settings.accept(), settings.framingNames(), ext);
-    }
-
-    private void scheduleTimeout(ChannelHandlerContext ctx, long delayNanos) {
-        timeout = ctx.executor().schedule(() -> {
-            if (state == State.DONE || state == State.FAILED) {
-                return;
-            }
-            long idle = System.nanoTime() - lastRead;
-            long limit = settings.monitorTimeout().toNanos();
-            if (idle >= limit) {
-                fail(ctx, "handshake timeout: no data for " + settings.monitorTimeout().toSeconds() + " s", true);
-            } else {
-                scheduleTimeout(ctx, limit - idle);
-            }
-        }, delayNanos, TimeUnit.NANOSECONDS);
+        connected = true;
+        run(ctx, machine.start(ctx.channel().remoteAddress(), fixedLines));
+        long wait = machine.deadline() - System.nanoTime();
+        ctx.executor().schedule(() -> run(ctx, machine.tick()), Math.max(0, wait), TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -180,153 +168,186 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        if (peer != null) {
+            held.add(in); // authenticated, waiting for the node's decision
+            return;
+        }
         try {
-            if (state == State.DONE || state == State.FAILED) {
+            if (machine.isOver()) {
                 return;
             }
-            buffer.writeBytes(in);
-            lastRead = System.nanoTime();
+            byte[] bytes = new byte[in.readableBytes()];
+            in.readBytes(bytes);
+            run(ctx, machine.receive(bytes, 0, bytes.length));
         } finally {
             in.release();
         }
-        ByteBuf refire = process(ctx);
-        if (refire != null) {
-            ctx.pipeline().fireChannelRead(refire); // raw bytes after the nonce line: TLS records
-        }
     }
 
-    /** Handles every complete line; returns bytes to feed into a newly inserted TLS handler, if any. */
-    private ByteBuf process(ChannelHandlerContext ctx) {
-        try {
-            while (state == State.GREETING || state == State.NONCE || state == State.AUTH) {
-                byte[] line = nextLine();
-                if (line == null) {
-                    return null;
+    private void run(ChannelHandlerContext ctx, List<Handshake.Action> actions) {
+        for (Handshake.Action a : actions) {
+            if (a instanceof Handshake.Send s) {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(s.bytes()));
+            } else if (a instanceof Handshake.SendAuth s) {
+                if (!authLine.compareAndSet(OPEN, SENT)) {
+                    run(ctx, machine.abort("dropped before its auth line: connected by another connection",
+                            Handshake.Fault.REFUSED));
+                    return;
                 }
-                switch (state) {
-                    case GREETING -> onGreeting(ctx, line);
-                    case NONCE -> {
-                        onNonce(ctx, line);
-                        if (state == State.TLS) {
-                            // a copy, not a slice: the SslHandler may keep these bytes while this
-                            // handler's buffer fills with what it decrypts
-                            return buffer.isReadable() ? buffer.readBytes(buffer.readableBytes()) : null;
-                        }
-                    }
-                    case AUTH -> onAuth(ctx, line);
-                    default -> throw new IllegalStateException(state.name());
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(s.bytes()));
+            } else if (a instanceof Handshake.Claim c) {
+                CompletableFuture<String> verdict = links.check(c.nodeId(), this).toCompletableFuture();
+                if (verdict.isDone()) {
+                    run(ctx, machine.claimDecided(verdict.getNow(null))); // the usual case: decided at once
+                } else {
+                    ctx.channel().config().setAutoRead(false);
+                    verdict.whenComplete((refusal, err) -> ctx.executor().execute(() -> {
+                        ctx.channel().config().setAutoRead(true);
+                        run(ctx, machine.claimDecided(err != null ? "cannot decide: " + err : refusal));
+                    }));
                 }
+            } else if (a instanceof Handshake.StartTls t) {
+                startTls(ctx, t);
+            } else if (a instanceof Handshake.Authenticated done) {
+                peer = done.peer();
+                ctx.channel().config().setAutoRead(false);
+                if (done.rest().length > 0) {
+                    held.add(Unpooled.wrappedBuffer(done.rest()));
+                }
+                if (ticket != null) {
+                    ticket.done(false, true);
+                }
+                links.authenticated(this, peer);
+            } else if (a instanceof Handshake.Failed f) {
+                if (ticket != null) {
+                    ticket.done(f.fault() == Handshake.Fault.AUTH, false);
+                }
+                links.ended(this, machine.claimedNode(), f.reason(), f.fault());
+                ctx.close();
             }
-        } catch (HandshakeException e) {
-            fail(ctx, e.getMessage(), !(e instanceof Refused));
-        } catch (RuntimeException e) {
-            fail(ctx, "handshake error: " + e, true);
         }
-        return null;
     }
 
-    /** The next line without its LF (and a CR before it), or null if none is complete yet. */
-    private byte[] nextLine() {
-        int lf = buffer.forEachByte(ByteProcessor.FIND_LF);
-        if (lf < 0) {
-            if (buffer.readableBytes() >= MAX_LINE) {
-                throw new HandshakeException("line too long: over " + (MAX_LINE - 1)
-                        + " bytes without a line end before authentication");
-            }
-            return null;
-        }
-        int length = lf - buffer.readerIndex();
-        if (length + 1 >= MAX_LINE) {
-            throw new HandshakeException("line too long: " + (length + 1) + " bytes before authentication (limit "
-                    + (MAX_LINE - 1) + ")");
-        }
-        int textLength = length > 0 && buffer.getByte(lf - 1) == '\r' ? length - 1 : length;
-        byte[] line = new byte[textLength];
-        buffer.readBytes(line);
-        buffer.skipBytes(length - textLength + 1);
-        buffer.discardSomeReadBytes();
-        return line;
-    }
-
-    private void onGreeting(ChannelHandlerContext ctx, byte[] line) {
-        Greeting g = Greeting.parse(line);
-        peerGreeting = line;
-        peer = g;
-        if (g.nodeId().equals(settings.nodeId())) {
-            throw new Refused("I refuse to talk to myself");
-        }
-        if (expectedNode != null && !expectedNode.equals(g.nodeId())) {
-            throw new HandshakeException("dialled " + ctx.channel().remoteAddress() + " for node " + expectedNode
-                    + ", but node " + g.nodeId() + " answered");
-        }
-        String refusal = links.claim(g.nodeId(), this);
-        if (refusal != null) {
-            throw new Refused(refusal);
-        }
-        state = State.NONCE;
-    }
-
-    private void onNonce(ChannelHandlerContext ctx, byte[] nonce) {
-        if (Arrays.equals(peerGreeting, ownGreeting) && Arrays.equals(nonce, ownNonce)) {
-            throw new HandshakeException("authentication error, echo attack?");
-        }
-        peerNonce = nonce;
-        tls = peer.offersTls() ? settings.tls().get() : null;
-        if (tls == null && acceptsOnlyTls()) {
-            throw new HandshakeException((peer.offersTls() ? "this node has no certificate"
-                    : "node " + peer.nodeId() + " offers no TLS (no tls=1.0 in its greeting: it has no certificate)")
-                    + ", but this node accepts only " + String.join(",", settings.accept()));
-        }
-        if (tls != null) {
-            // PROTOCOL.md 6: the side with the smaller nonce (unsigned bytes) is the TLS client
-            boolean client = Arrays.compareUnsigned(ownNonce, peerNonce) < 0;
-            ssl = new SslHandler(tls.newEngine(client));
-            ssl.setHandshakeTimeoutMillis(settings.monitorTimeout().toMillis());
-            state = State.TLS;
-            ctx.pipeline().addBefore(ctx.name(), "tls", ssl);
-            log.debug("{}: TLS as {} ({})", ctx.channel(), client ? "client" : "server", tls.implementation());
-        } else {
-            sendAuth(ctx);
-            state = State.AUTH;
+    private void startTls(ChannelHandlerContext ctx, Handshake.StartTls t) {
+        TlsContext tls = t.tls();
+        ssl = new SslHandler(tls.newEngine(t.client()));
+        ssl.setHandshakeTimeoutMillis(Math.max(1, TimeUnit.NANOSECONDS.toMillis(machine.deadline() - System.nanoTime())));
+        ctx.pipeline().addBefore(ctx.name(), "tls", ssl);
+        if (t.rest().length > 0) {
+            // the first TLS records; this may run outside a read (after the claim was decided), and
+            // the TLS handler flushes what it answers on read-complete
+            ctx.pipeline().fireChannelRead(Unpooled.wrappedBuffer(t.rest()));
+            ctx.pipeline().fireChannelReadComplete();
         }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof SslHandshakeCompletionEvent done && state == State.TLS) {
+        if (evt instanceof SslHandshakeCompletionEvent done && machine.state() == Handshake.State.TLS) {
             if (done.isSuccess()) {
-                try {
-                    sendAuth(ctx);
-                    state = State.AUTH;
-                } catch (HandshakeException e) {
-                    fail(ctx, e.getMessage(), true);
-                    return;
-                }
-                process(ctx);
+                run(ctx, machine.tlsEstablished());
             } else if (done.cause() instanceof ClosedChannelException) {
                 // no alert came; Perl (AnyEvent::Handle) closes without one when it refuses a certificate
-                fail(ctx, "TLS handshake failed: the connection closed before it completed (did the peer refuse"
-                        + " this node's certificate?)", true);
+                run(ctx, machine.tlsFailed("TLS handshake failed: the connection closed before it completed (did"
+                        + " the peer refuse this node's certificate?)"));
             } else {
-                fail(ctx, "TLS handshake failed: " + describe(done.cause()), true);
+                run(ctx, machine.tlsFailed("TLS handshake failed: " + describe(done.cause())));
             }
             return;
         }
         ctx.fireUserEventTriggered(evt);
     }
 
-    /** True if every method this node accepts needs TLS ({@code auth_accept} limited to {@code tls_*}). */
-    private boolean acceptsOnlyTls() {
-        if (settings.accept().isEmpty()) {
-            return false;
-        }
-        for (String name : settings.accept()) {
-            AuthMethod m = settings.methods().get(name);
-            if (m == null || !m.requiresTls()) {
-                return false;
+    /**
+     * Takes the link: installs its frame handler after this one, hands it the bytes that followed
+     * the auth line, and removes this handler. Any thread.
+     */
+    void accept(Link link, FrameHandler frames) {
+        ChannelHandlerContext ctx = context;
+        ctx.executor().execute(() -> {
+            if (!ctx.channel().isActive() || ctx.isRemoved()) {
+                release();
+                return;
             }
+            ctx.pipeline().addAfter(ctx.name(), "frames", frames);
+            link.startLiveness();
+            for (ByteBuf b : held) {
+                ctx.fireChannelRead(b); // the frames that followed the auth line, to the frame handler
+            }
+            held.clear();
+            ctx.pipeline().remove(this);
+            ctx.channel().config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator());
+            ctx.channel().config().setAutoRead(true);
+        });
+    }
+
+    /** Closes this authenticated connection unused. Any thread. */
+    void refuse() {
+        ChannelHandlerContext ctx = context;
+        ctx.executor().execute(() -> {
+            release();
+            ctx.close();
+        });
+    }
+
+    /** True once this side's auth line went out, so that the peer may authenticate this connection. */
+    boolean authLineSent() {
+        return authLine.get() == SENT;
+    }
+
+    /**
+     * Gives up on this handshake if its auth line has not gone out yet (then the peer cannot
+     * authenticate it, so both ends agree it never was); false if it has. Any thread.
+     */
+    boolean abortBeforeAuthLine(String reason) {
+        if (!authLine.compareAndSet(OPEN, ABORTED)) {
+            return authLine.get() == ABORTED;
         }
+        abort(reason);
         return true;
+    }
+
+    /** Stops a handshake under way (a preferred connection won, or the node closes). Any thread. */
+    void abort(String reason) {
+        ChannelHandlerContext ctx = context;
+        if (ctx == null) {
+            return;
+        }
+        ctx.executor().execute(() -> run(ctx, machine.abort(reason, Handshake.Fault.REFUSED)));
+    }
+
+    private void release() {
+        for (ByteBuf b : held) {
+            b.release();
+        }
+        held.clear();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        run(ctx, machine.abort("connection closed during the handshake: Unexpected end-of-file",
+                Handshake.Fault.CLOSED));
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (machine.state() == Handshake.State.TLS || ssl != null && causedBy(cause, SSLException.class)) {
+            // in TLS 1.3 the client's TLS handshake is done before the server checks its certificate,
+            // so a refusal (an alert) may come while waiting for the auth line
+            run(ctx, machine.tlsFailed("TLS handshake failed: " + describe(cause)));
+        } else {
+            run(ctx, machine.abort("connection error during the handshake: " + describe(cause),
+                    Handshake.Fault.CLOSED));
+        }
+        if (peer != null) {
+            ctx.close(); // authenticated and waiting for the node: the connection is unusable now
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        release();
     }
 
     /**
@@ -360,165 +381,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         return false;
     }
 
-    private Transcript transcript() {
-        return Transcript.of(ownGreeting, ownNonce, peerGreeting, peerNonce);
-    }
-
-    private void sendAuth(ChannelHandlerContext ctx) {
-        AuthMethod method = chooseMethod();
-        Codec codec = null;
-        for (String f : peer.framings()) {
-            codec = settings.codec(f);
-            if (codec != null) {
-                break;
-            }
-        }
-        if (codec == null) {
-            throw new HandshakeException(String.join(",", peer.framings()) + ": no common framing method supported");
-        }
-        sendCodec = codec;
-        String token = method.token(transcript(), settings.secret());
-        byte[] line = (method.name() + ";" + token + ";" + codec.name() + "\n").getBytes(StandardCharsets.UTF_8);
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(line));
-    }
-
-    /** The first method of the peer's list that we may send on this link (PROTOCOL.md 5.1). */
-    private AuthMethod chooseMethod() {
-        boolean sawSecretMethod = false;
-        for (String name : peer.auths()) {
-            AuthMethod m = settings.methods().get(name);
-            if (m == null || !settings.offer().contains(name)) {
-                continue;
-            }
-            if (tls != null ? !m.requiresTls() : m.requiresTls()) {
-                continue; // on a TLS link only tls_* methods may be sent; without TLS none of them
-            }
-            if (m.requiresSecret() && settings.secret() == null) {
-                sawSecretMethod = true;
-                continue;
-            }
-            return m;
-        }
-        if (sawSecretMethod) {
-            throw new HandshakeException("unable to handshake TLS and no shared secret configured");
-        }
-        String why = "";
-        if (tls == null && !peer.auths().isEmpty() && peer.auths().stream().allMatch(a -> a.startsWith("tls_"))) {
-            why = " (the peer accepts only TLS, and "
-                    + (settings.tls().get() == null ? "this node has no certificate)" : "sent no tls=1.0)");
-        }
-        throw new HandshakeException(String.join(",", peer.auths()) + ": no common auth type supported" + why);
-    }
-
-    private void onAuth(ChannelHandlerContext ctx, byte[] line) {
-        String[] f = new String(line, StandardCharsets.UTF_8).split(";", -1);
-        if (f.length < 3) {
-            throw new HandshakeException("unparsable auth line: expected <method>;<token>;<framing>");
-        }
-        String name = f[0];
-        AuthMethod method = settings.accept().contains(name) ? settings.methods().get(name) : null;
-        if (method == null) {
-            throw new HandshakeException(name + ": fatal, selected unsupported rcv auth method");
-        }
-        if (method.requiresTls() && tls == null) {
-            throw new HandshakeException(name + ": fatal, auth method needs TLS, which this link does not use");
-        }
-        if (method.requiresSecret() && settings.secret() == null) {
-            throw new HandshakeException(name + ": cannot check the token: no shared secret configured");
-        }
-        if (!method.verify(transcript(), settings.secret(), f[1])) {
-            throw new HandshakeException("authentication failure/shared secret mismatch");
-        }
-        Codec receive = settings.codec(f[2]);
-        if (receive == null) {
-            throw new HandshakeException(f[2] + ": unusable remote framing");
-        }
-        finish(ctx, receive, name);
-    }
-
-    private void finish(ChannelHandlerContext ctx, Codec receive, String authMethod) {
-        timeout.cancel(false);
-        Link link = new Link(ctx.channel(), peer.nodeId(), sendCodec, network);
-        if (!links.up(peer.nodeId(), this, link)) {
-            state = State.FAILED; // not wanted after all: nothing that followed the auth line is delivered
-            ctx.close();
-            return;
-        }
-        state = State.DONE;
-        ctx.pipeline().addAfter(ctx.name(), "frames",
-                new FrameHandler(link, receive.name(), receive.newDecoder(settings.maxFrameLength()), network));
-        if (log.isDebugEnabled()) {
-            log.debug("{}: link to {} up (peer auth {}, sending {}, receiving {}{})", ctx.channel(), peer.nodeId(),
-                    authMethod, sendCodec.name(), receive.name(), ssl == null ? ""
-                            : ", " + ssl.engine().getSession().getProtocol() + " " + ssl.engine().getSession()
-                                    .getCipherSuite() + " (" + tls.implementation() + ")");
-        }
-        ctx.pipeline().remove(this); // hands the bytes after the auth line to the frame handler
-    }
-
-    /** Stops this handshake from any thread (a simultaneous connection won). */
-    void abort(String reason) {
+    @Override
+    public String toString() {
         ChannelHandlerContext ctx = context;
-        if (ctx != null) {
-            ctx.executor().execute(() -> fail(ctx, reason, false));
-        }
-    }
-
-    private void fail(ChannelHandlerContext ctx, String reason, boolean peerFault) {
-        if (state == State.DONE || state == State.FAILED) {
-            return;
-        }
-        state = State.FAILED;
-        if (timeout != null) {
-            timeout.cancel(false);
-        }
-        String who = peer != null ? "node " + peer.nodeId() + " at " + ctx.channel().remoteAddress()
-                : String.valueOf(ctx.channel().remoteAddress());
-        if (peerFault) {
-            log.warn("handshake with {} failed: {}", who, reason);
-        } else {
-            log.debug("handshake with {} ended: {}", who, reason);
-        }
-        links.failed(peer != null ? peer.nodeId() : null, this, reason);
-        ctx.close();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        fail(ctx, "connection closed during the handshake: Unexpected end-of-file", false);
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (state == State.TLS || ssl != null && causedBy(cause, SSLException.class)) {
-            // in TLS 1.3 the client's TLS handshake is done before the server checks its certificate,
-            // so a refusal (an alert) may come while waiting for the auth line
-            fail(ctx, "TLS handshake failed: " + describe(cause), true);
-        } else {
-            fail(ctx, "connection error during the handshake: " + describe(cause), false);
-        }
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        if (timeout != null) {
-            timeout.cancel(false);
-        }
-        if (state == State.DONE && buffer.isReadable()) {
-            ctx.fireChannelRead(buffer);
-        } else {
-            buffer.release();
-        }
-        buffer = Unpooled.EMPTY_BUFFER;
-    }
-
-    /** A refusal that is no fault of the peer: logged quietly. */
-    private static final class Refused extends HandshakeException {
-        private static final long serialVersionUID = 1L;
-
-        Refused(String message) {
-            super(message);
-        }
+        return (machine.isOutgoing() ? "dial" : "accepted connection") + (ctx == null ? "" : " " + ctx.channel());
     }
 }

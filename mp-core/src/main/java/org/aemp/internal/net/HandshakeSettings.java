@@ -20,12 +20,12 @@ import org.aemp.spi.TlsContext;
  * @param secret the shared secret, or null
  * @param tls the current TLS context (null if this node has no certificate); read per connection,
  *     so a reloaded certificate is used by new links
- * @param monitorTimeout read inactivity that fails a handshake
+ * @param handshakeTimeout the absolute deadline of a handshake
  * @param maxFrameLength the decoders' frame limit
  * @param provider the {@code provider=} greeting extension
  */
-record HandshakeSettings(String nodeId, List<Codec> codecs, List<String> accept, List<String> offer,
-        Map<String, AuthMethod> methods, Secret secret, Supplier<TlsContext> tls, Duration monitorTimeout,
+public record HandshakeSettings(String nodeId, List<Codec> codecs, List<String> accept, List<String> offer,
+        Map<String, AuthMethod> methods, Secret secret, Supplier<TlsContext> tls, Duration handshakeTimeout,
         int maxFrameLength, String provider) {
 
     /** The framing names of the greeting, in order. */

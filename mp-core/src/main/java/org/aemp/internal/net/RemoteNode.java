@@ -6,22 +6,48 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * What this node knows about one other node: its link if one is up, the messages queued while a
- * connection is being made, and the handshakes in progress with it. Perl keeps the same per-node
- * object. All fields but {@link #link} are guarded by the object's lock; {@link #link} is also
- * read without it on the send fast path.
+ * What this node knows about one other node, as a state with explicit transitions (made by
+ * {@link Connections}, under this object's lock):
+ * <pre>
+ *            send / keepalive                authenticated connection
+ *   IDLE ───────────────────────► CONNECTING ─────────────────────────► UP
+ *    ▲  ▲                             │ connect_interval passed             │ link lost, or replaced by a
+ *    │  └── queue empty ── DOWN ◄─────┘   (messages dropped)               │ preferred connection
+ *    │                      ▲  └── queue not empty ──► CONNECTING          │
+ *    │                      └──────────────────────────────────────────────┘
+ *    └─ (an authenticated connection goes straight to UP from IDLE or CONNECTING, and DOWN hands
+ *        over to a waiting successor once the node's monitors have been told)
+ * </pre>
+ * Only authenticated connections move it; what a peer claims before it authenticates never does.
+ * {@link #link} is also read without the lock on the send fast path.
  */
 final class RemoteNode {
+    enum State {
+        /** No link and no attempt: a send starts one. */
+        IDLE,
+        /** Dialling the node's addresses until {@code connect_interval} passes; sends wait in the queue. */
+        CONNECTING,
+        /** A link is up: sends go straight to it. */
+        UP,
+        /** A link was lost or an attempt failed, and the node's monitors are being told; sends wait. */
+        DOWN
+    }
+
     final String id;
+    State state = State.IDLE;
     volatile Link link;
     final ArrayDeque<List<?>> queue = new ArrayDeque<>();
-    final List<HandshakeHandler> handshakes = new ArrayList<>(2);
-    /** True from the first queued message until a link is up or the attempt is given up. */
-    boolean connecting;
-    /** True while the down notice of a lost link is being dispatched: sends wait in the queue. */
-    boolean reportingDown;
-    /** Our own dial in progress, if any. */
-    HandshakeHandler dialling;
+    /** Our own dials to this node under way (on-demand ones from the start, others once the node answered). */
+    final List<HandshakeHandler> dials = new ArrayList<>(1);
+    /**
+     * IDLE or CONNECTING: authenticated connections waiting because a dial of ours that outranks
+     * them has sent its auth line (the node may take that one instead).
+     */
+    final List<HandshakeHandler> pending = new ArrayList<>(1);
+    /** UP: an authenticated connection from the node, waiting while the link proves it is alive. */
+    HandshakeHandler challenger;
+    /** DOWN: an authenticated connection to put up once the down report is done. */
+    HandshakeHandler successor;
     ScheduledFuture<?> deadline;
     ScheduledFuture<?> nextAddress;
     /** Incremented for every connect attempt, so stale timers of an older attempt do nothing. */
@@ -44,6 +70,6 @@ final class RemoteNode {
 
     @Override
     public String toString() {
-        return "node " + id;
+        return "node " + org.aemp.internal.SafeText.escape(id);
     }
 }

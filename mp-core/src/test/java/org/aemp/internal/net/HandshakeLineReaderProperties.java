@@ -33,17 +33,17 @@ class HandshakeLineReaderProperties {
         final List<String> failures = Collections.synchronizedList(new ArrayList<>());
 
         @Override
-        public String claim(String node, HandshakeHandler handshake) {
-            return null;
+        public java.util.concurrent.CompletionStage<String> check(String node, HandshakeHandler handshake) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
 
         @Override
-        public boolean up(String node, HandshakeHandler handshake, Link link) {
+        public void authenticated(HandshakeHandler handshake, Handshake.Peer peer) {
             throw new AssertionError("no random input can authenticate");
         }
 
         @Override
-        public void failed(String node, HandshakeHandler handshake, String reason) {
+        public void ended(HandshakeHandler handshake, String node, String reason, Handshake.Fault fault) {
             failures.add(reason);
         }
     }
@@ -57,7 +57,8 @@ class HandshakeLineReaderProperties {
     /** Feeds {@code input} in pieces of {@code chunk} bytes; returns the recorder after closing the channel. */
     private static Recorder feed(byte[] input, int chunk, boolean expectClosed) {
         Recorder links = new Recorder();
-        EmbeddedChannel ch = new EmbeddedChannel(new HandshakeHandler(settings(), links, null, false, null, null));
+        EmbeddedChannel ch = new EmbeddedChannel(new HandshakeHandler(new Handshake(settings(), false, null,
+                System::nanoTime, new java.util.Random(1)), links, null, null));
         try {
             for (int off = 0; off < input.length && ch.isOpen(); off += chunk) {
                 int n = Math.min(chunk, input.length - off);
@@ -86,8 +87,8 @@ class HandshakeLineReaderProperties {
     @Property(tries = 300)
     void randomBytesNeverEscapeThePipeline(@ForAll @Size(max = 9000) byte[] input,
             @ForAll @IntRange(min = 1, max = 5000) int chunk) {
-        boolean hasLine = indexOf(input, (byte) '\n') >= 0 && indexOf(input, (byte) '\n') < HandshakeHandler.MAX_LINE;
-        feed(input, chunk, hasLine || input.length >= HandshakeHandler.MAX_LINE);
+        boolean hasLine = indexOf(input, (byte) '\n') >= 0 && indexOf(input, (byte) '\n') < Handshake.MAX_LINE;
+        feed(input, chunk, hasLine || input.length >= Handshake.MAX_LINE);
     }
 
     @Property(tries = 300)

@@ -1,0 +1,20 @@
+package org.aemp.internal.kernel;
+
+import java.util.List;
+import org.aemp.KillReason;
+
+/**
+ * The network's view of the kernel: what arrives from other nodes. The mirror of {@link Remote}.
+ * Implementations are thread-safe, never block and never run user code on the caller's thread.
+ */
+public interface Inbound {
+
+    /** One message from {@code source}: {@code [port name, elements...]}, on a network thread. */
+    void deliver(String source, List<Object> wire);
+
+    /**
+     * The connection to {@code node} failed or could not be made: every monitor of that node's
+     * ports fires with {@code reason}, a {@code transport_error}.
+     */
+    void nodeDown(String node, KillReason reason);
+}

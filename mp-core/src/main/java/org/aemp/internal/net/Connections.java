@@ -1,0 +1,590 @@
+package org.aemp.internal.net;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.aemp.KillReason;
+import org.aemp.internal.SafeText;
+import org.aemp.internal.kernel.Inbound;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection table: every other node's {@link RemoteNode state} and every transition of it,
+ * including the rule that keeps one link per pair of nodes.
+ *
+ * <p>One link per pair. Connections between two nodes are ranked the same way on both ends
+ * ({@link Handshake.Rank}: the one dialled by the node with the smaller id first, then the one
+ * with the larger dialler's nonce), so both ends keep the same one whatever order things happen
+ * in. Before a peer authenticates, nothing it claims changes this table; its claim can only get
+ * its own connection refused or paused ({@link #check}):
+ * <ul>
+ *   <li>refused, if a dial of ours to the node it names is under way and outranks it (both ends
+ *       dialling at once: the other end keeps ours too);
+ *   <li>paused, if our link to that node outranks it, until the link proves it is alive
+ *       ({@link Link#proveAlive}); refused if it does, let on if it does not.
+ * </ul>
+ * Once authenticated ({@link #authenticated}):
+ * <ul>
+ *   <li>no link yet: the connection becomes the link, unless a dial of ours that outranks it has
+ *       sent its auth line (the node may be taking that one): then it waits for that dial. Our
+ *       dials that have not sent their auth line yet are dropped, which the node cannot notice;
+ *   <li>it outranks the link: it replaces the link (the node dialled again, so it lost the old
+ *       one; the old link's monitors fire, so nothing is lost silently);
+ *   <li>the link outranks it: the link must prove it is alive. If it answers, the new connection
+ *       is not used; if not (the node lost the old connection without our noticing: a crash, a
+ *       reset on one side, a NAT that forgot it), the new connection replaces it.
+ * </ul>
+ * So a node that reconnects is never locked out by a stale link, and a stranger without the
+ * secret can neither delay, refuse nor replace anyone's link.
+ *
+ * <p>Thread-safe: each node's state is guarded by its {@link RemoteNode}'s lock; no callback runs
+ * under it.
+ */
+final class Connections implements HandshakeHandler.Links {
+    private static final Logger log = LoggerFactory.getLogger(Connections.class);
+    /** How long a link has to answer when a newer connection from its node is waiting. */
+    static final Duration PROOF_OF_LIFE = Duration.ofSeconds(2);
+
+    /** Makes a handshake for an on-demand dial to a node (the argument). */
+    interface DialFactory {
+        HandshakeHandler dial(String expectedNode);
+    }
+
+    private final String self;
+    private final Inbound kernel;
+    private final NodeEvents events;
+    private final AddressBook addresses;
+    private final Dialer dialer;
+    private final EventLoopGroup timers;
+    private final Duration connectInterval;
+    private final Duration monitorTimeout;
+    private final Duration liveness;
+    private final DialFactory dials;
+    private final RefusalLog refusals;
+    private final Map<String, RemoteNode> nodes = new ConcurrentHashMap<>();
+    private final Function<Link, FrameHandler> frames;
+    private volatile boolean closed;
+
+    Connections(String self, Inbound kernel, NodeEvents events, AddressBook addresses, Dialer dialer,
+            EventLoopGroup timers, Duration connectInterval, Duration monitorTimeout, Duration liveness,
+            DialFactory dials, RefusalLog refusals, Function<Link, FrameHandler> frames) {
+        this.self = self;
+        this.kernel = kernel;
+        this.events = events;
+        this.addresses = addresses;
+        this.dialer = dialer;
+        this.timers = timers;
+        this.connectInterval = connectInterval;
+        this.monitorTimeout = monitorTimeout;
+        this.liveness = liveness;
+        this.dials = dials;
+        this.refusals = refusals;
+        this.frames = frames;
+    }
+
+    // ---- sending (any thread) ----
+
+    private RemoteNode node(String id) {
+        RemoteNode rn = nodes.get(id); // the common case, without computeIfAbsent's locking
+        return rn != null ? rn : nodes.computeIfAbsent(id, RemoteNode::new);
+    }
+
+    /** Sends to {@code nodeId}, connecting on demand; see {@link org.aemp.internal.kernel.Remote#send}. */
+    void send(String nodeId, List<?> message) {
+        RemoteNode rn = node(nodeId);
+        Link link = rn.link;
+        if (link != null) {
+            link.write(message);
+            return;
+        }
+        synchronized (rn) {
+            if (rn.link != null) {
+                rn.link.write(message);
+                return;
+            }
+            if (closed) {
+                return;
+            }
+            rn.queue.add(message);
+            if (rn.state == RemoteNode.State.IDLE) {
+                startConnect(rn);
+            }
+        }
+    }
+
+    /** Starts connecting to {@code nodeId} if no link is up or being made (keepalive of global nodes). */
+    void connect(String nodeId) {
+        RemoteNode rn = node(nodeId);
+        synchronized (rn) {
+            if (rn.state == RemoteNode.State.IDLE && !closed) {
+                startConnect(rn);
+            }
+        }
+    }
+
+    void sendIfUp(String nodeId, List<?> message) {
+        Optional<Link> link = link(nodeId);
+        link.ifPresent(l -> l.write(message));
+    }
+
+    Optional<Link> link(String nodeId) {
+        RemoteNode rn = nodes.get(nodeId);
+        return Optional.ofNullable(rn == null ? null : rn.link);
+    }
+
+    List<String> upNodes() {
+        List<String> up = new ArrayList<>();
+        for (RemoteNode rn : nodes.values()) {
+            if (rn.link != null) {
+                up.add(rn.id);
+            }
+        }
+        return up;
+    }
+
+    boolean isKnown(String nodeId) {
+        return nodes.containsKey(nodeId);
+    }
+
+    // ---- connecting on demand (guarded by the RemoteNode's lock) ----
+
+    private void startConnect(RemoteNode rn) {
+        rn.state = RemoteNode.State.CONNECTING;
+        int attempt = ++rn.attempt;
+        rn.deadline = timers.next().schedule(() -> giveUp(rn, attempt, "connect timeout"),
+                connectInterval.toNanos(), TimeUnit.NANOSECONDS);
+        addresses.lookup(rn.id).whenComplete((addrs, err) -> {
+            if (err != null || addrs == null || addrs.isEmpty()) {
+                giveUp(rn, attempt, "no known address");
+            } else {
+                tryAddress(rn, attempt, addrs, 0);
+            }
+        });
+    }
+
+    private void tryAddress(RemoteNode rn, int attempt, List<String> addrs, int index) {
+        synchronized (rn) {
+            if (rn.attempt != attempt || rn.state != RemoteNode.State.CONNECTING || index >= addrs.size()) {
+                return;
+            }
+            for (HandshakeHandler d : rn.dials) {
+                if (d.isConnected()) {
+                    return; // a dial of ours is in its handshake: wait for it
+                }
+            }
+            InetSocketAddress target;
+            try {
+                target = Dialer.resolveOne(addrs.get(index));
+            } catch (IOException | IllegalArgumentException e) {
+                log.debug("{}: skipping address {}: {}", rn, addrs.get(index), e.getMessage());
+                timers.execute(() -> tryAddress(rn, attempt, addrs, index + 1));
+                return;
+            }
+            HandshakeHandler h = dials.dial(rn.id);
+            rn.dials.add(h);
+            ChannelFuture connecting;
+            try {
+                connecting = dialer.connect(target, h);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                return; // closing
+            }
+            connecting.addListener((ChannelFuture f) -> {
+                if (!f.isSuccess()) {
+                    log.debug("{}: connect to {} failed: {}", rn, target, f.cause().getMessage());
+                    dialEnded(rn, h);
+                    tryAddress(rn, attempt, addrs, index + 1);
+                }
+            });
+            if (index + 1 < addrs.size()) {
+                rn.nextAddress = timers.next().schedule(() -> tryAddress(rn, attempt, addrs, index + 1),
+                        pacing(addrs.size()), TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    /**
+     * The gap before the next address: {@code connect_interval}, or less with many addresses
+     * ({@code (monitor_timeout - connect_interval) / n}), never under 0.4 s, times 0.9 to 1.0.
+     */
+    private long pacing(int count) {
+        double interval = connectInterval.toNanos();
+        double spread = (monitorTimeout.toNanos() - connectInterval.toNanos()) / (double) count;
+        if (spread > 0 && spread < interval) {
+            interval = spread;
+        }
+        interval = Math.max(interval, 0.4e9);
+        return (long) (interval * (0.9 + 0.1 * ThreadLocalRandom.current().nextDouble()));
+    }
+
+    private void giveUp(RemoteNode rn, int attempt, String reason) {
+        List<HandshakeHandler> abandoned;
+        synchronized (rn) {
+            if (rn.attempt != attempt || rn.state != RemoteNode.State.CONNECTING) {
+                return;
+            }
+            rn.state = RemoteNode.State.DOWN;
+            rn.cancelTimers();
+            rn.queue.clear();
+            abandoned = new ArrayList<>(rn.dials);
+            abandoned.addAll(rn.pending);
+            rn.dials.clear();
+            rn.pending.clear();
+        }
+        for (HandshakeHandler d : abandoned) {
+            d.abort(reason);
+        }
+        log.debug("{}: giving up: {}", rn, reason);
+        reportDown(rn, reason, false);
+    }
+
+    // ---- handshakes (event loops) ----
+
+    @Override
+    public CompletionStage<String> check(String claimedNode, HandshakeHandler h) {
+        if (closed) {
+            return CompletableFuture.completedFuture("node " + SafeText.escape(self) + " is closing");
+        }
+        if (h.isOutgoing()) {
+            // our own dial: the node that answers at the address we chose is the one we dialled
+            RemoteNode rn = node(claimedNode);
+            synchronized (rn) {
+                if (rn.state == RemoteNode.State.UP) {
+                    return CompletableFuture.completedFuture(
+                            SafeText.escape(claimedNode) + " already connected, not connecting again.");
+                }
+                if (!rn.dials.contains(h)) {
+                    rn.dials.add(h);
+                }
+                return CompletableFuture.completedFuture(null);
+            }
+        }
+        RemoteNode rn = nodes.get(claimedNode); // a claim must not create an entry
+        if (rn == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Link link;
+        synchronized (rn) {
+            if (!rn.dials.isEmpty() && self.compareTo(claimedNode) < 0) {
+                // both ends dial at once; ours outranks this one on both ends
+                return CompletableFuture.completedFuture("simultaneous connection with "
+                        + SafeText.escape(claimedNode) + ": keeping the one dialled by " + SafeText.escape(self));
+            }
+            link = rn.link;
+            if (link == null || link.peer.rank().dialler().compareTo(claimedNode) >= 0) {
+                return CompletableFuture.completedFuture(null);
+            }
+        }
+        // our link outranks whatever this becomes: it is refused only if the link is alive
+        CompletableFuture<String> verdict = new CompletableFuture<>();
+        link.proveAlive(PROOF_OF_LIFE, alive -> verdict.complete(alive
+                ? "already connected to " + SafeText.escape(claimedNode) + " by a preferred link, which is alive"
+                : null));
+        return verdict;
+    }
+
+    @Override
+    public void authenticated(HandshakeHandler h, Handshake.Peer peer) {
+        if (closed) {
+            refuse(h, "node " + self + " is closing");
+            return;
+        }
+        RemoteNode rn = node(peer.nodeId());
+        List<HandshakeHandler> refused = new ArrayList<>(1);
+        Link up = null;
+        Link replaced = null;
+        Link probe = null;
+        synchronized (rn) {
+            rn.dials.remove(h);
+            switch (rn.state) {
+                case IDLE, CONNECTING -> {
+                    if (outrankedByOwnDial(rn, peer.rank())) {
+                        rn.pending.add(h); // the node may be taking our dial: wait for it
+                    } else {
+                        up = goUp(rn, h, peer, refused);
+                    }
+                }
+                case DOWN -> {
+                    // the node's monitors are being told of its last link: go up right after
+                    if (rn.successor == null || peer.rank().before(rn.successor.authenticatedPeer().rank())) {
+                        addIfPresent(refused, rn.successor);
+                        rn.successor = h;
+                    } else {
+                        refused.add(h);
+                    }
+                }
+                case UP -> {
+                    Link link = rn.link;
+                    if (peer.rank().before(link.peer.rank())) {
+                        replaced = link;
+                        rn.link = null;
+                        rn.state = RemoteNode.State.DOWN;
+                        addIfPresent(refused, rn.challenger);
+                        rn.challenger = null;
+                        rn.successor = h;
+                    } else if (rn.challenger == null || peer.rank().before(rn.challenger.authenticatedPeer().rank())) {
+                        addIfPresent(refused, rn.challenger);
+                        rn.challenger = h;
+                        probe = link;
+                    } else {
+                        refused.add(h);
+                    }
+                }
+                default -> throw new IllegalStateException(rn.state.name());
+            }
+        }
+        for (HandshakeHandler r : refused) {
+            refuse(r, "a preferred connection with " + peer.nodeId() + " exists");
+        }
+        if (up != null) {
+            announceUp(rn, h, up);
+        }
+        if (replaced != null) {
+            String reason = "replaced by a newer connection from " + SafeText.escape(peer.nodeId())
+                    + " (" + peer.rank() + ")";
+            log.info("node {}: {}", SafeText.of(rn.id), reason);
+            replaced.fail(reason);
+            reportDown(rn, reason, true);
+        }
+        if (probe != null) {
+            Link old = probe;
+            log.debug("{}: a newer connection authenticated; asking the current link for a sign of life", rn);
+            old.proveAlive(PROOF_OF_LIFE, alive -> challengeDecided(rn, old, h, alive));
+        }
+    }
+
+    private static void addIfPresent(List<HandshakeHandler> list, HandshakeHandler h) {
+        if (h != null) {
+            list.add(h);
+        }
+    }
+
+    /** True if a dial of ours that outranks {@code rank} has sent its auth line (lock held). */
+    private static boolean outrankedByOwnDial(RemoteNode rn, Handshake.Rank rank) {
+        for (HandshakeHandler d : rn.dials) {
+            Handshake.Rank ours = d.ownRank();
+            if (d.authLineSent() && ours != null && ours.before(rank)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Re-decides the connections waiting for our dials, after one of them ended (lock held): the
+     * best of them goes up if no remaining dial outranks it.
+     */
+    private Link upFromPending(RemoteNode rn, HandshakeHandler[] chosen, List<HandshakeHandler> refused) {
+        rn.pending.removeIf(p -> !p.channel().isActive());
+        if (rn.pending.isEmpty() || rn.state == RemoteNode.State.UP || rn.state == RemoteNode.State.DOWN) {
+            return null;
+        }
+        HandshakeHandler best = null;
+        for (HandshakeHandler p : rn.pending) {
+            if (best == null || p.authenticatedPeer().rank().before(best.authenticatedPeer().rank())) {
+                best = p;
+            }
+        }
+        if (outrankedByOwnDial(rn, best.authenticatedPeer().rank())) {
+            return null;
+        }
+        chosen[0] = best;
+        return goUp(rn, best, best.authenticatedPeer(), refused);
+    }
+
+    private void challengeDecided(RemoteNode rn, Link old, HandshakeHandler challenger, boolean alive) {
+        synchronized (rn) {
+            if (rn.challenger != challenger) {
+                return; // decided otherwise meanwhile (the link was lost, or a better challenger came)
+            }
+            rn.challenger = null;
+            if (!alive && rn.link == old) {
+                rn.link = null;
+                rn.state = RemoteNode.State.DOWN;
+                rn.successor = challenger;
+            } else if (!alive) {
+                return; // the old link is gone already and its report hands over to the challenger
+            }
+        }
+        if (alive) {
+            refuse(challenger, "the current link with " + old.node + " is alive");
+            return;
+        }
+        String reason = "no sign of life within " + PROOF_OF_LIFE.toMillis() + " ms after the node connected again"
+                + " (the link was stale)";
+        log.info("node {}: link replaced: {}", SafeText.of(rn.id), reason);
+        old.fail(reason);
+        reportDown(rn, reason, true);
+    }
+
+    @Override
+    public void ended(HandshakeHandler h, String claimedNode, String reason, Handshake.Fault fault) {
+        String node = h.expectedNode() != null ? h.expectedNode() : claimedNode;
+        RemoteNode rn = node == null ? null : nodes.get(node);
+        if (rn != null && h.isOutgoing()) {
+            dialEnded(rn, h); // the next address, or the deadline, carries on
+        }
+        if (h.dialed != null) {
+            if (claimedNode != null && claimedNode.equals(self)) {
+                h.dialed.completeExceptionally(new SelfLinkException(reason));
+            } else if (claimedNode != null && link(claimedNode).isPresent()) {
+                h.dialed.complete(claimedNode); // whoever dialled this address wanted that node: it is up
+            } else {
+                h.dialed.completeExceptionally(new IOException("handshake failed: " + reason));
+            }
+        }
+        Object address = h.remoteAddress();
+        Object who = address instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : address;
+        String line = "handshake with " + (claimedNode == null ? "" : "node " + claimedNode + " at ") + address
+                + " failed: " + reason;
+        switch (fault) {
+            case AUTH -> refusals.warn(who, "failed authentications", line);
+            case PROTOCOL -> refusals.warn(who, "failed handshakes", line);
+            case TIMEOUT -> refusals.warn(who, "handshake timeouts", line);
+            default -> log.debug("{}", SafeText.of(line));
+        }
+    }
+
+    /** One of our dials ended without a link: connections that waited for it may go up now. */
+    private void dialEnded(RemoteNode rn, HandshakeHandler h) {
+        HandshakeHandler[] chosen = new HandshakeHandler[1];
+        List<HandshakeHandler> refused = new ArrayList<>(1);
+        Link up;
+        synchronized (rn) {
+            if (!rn.dials.remove(h)) {
+                return;
+            }
+            up = upFromPending(rn, chosen, refused);
+        }
+        for (HandshakeHandler r : refused) {
+            refuse(r, "a preferred connection with " + rn.id + " exists");
+        }
+        if (up != null) {
+            announceUp(rn, chosen[0], up);
+        }
+    }
+
+    private void refuse(HandshakeHandler h, String reason) {
+        log.debug("{}: not used: {}", h, SafeText.of(reason));
+        h.refuse();
+        if (h.dialed != null) {
+            Handshake.Peer p = h.authenticatedPeer();
+            if (p != null && link(p.nodeId()).isPresent()) {
+                h.dialed.complete(p.nodeId());
+            } else {
+                h.dialed.completeExceptionally(new IOException("connection not used: " + reason));
+            }
+        }
+    }
+
+    // ---- links going up and down ----
+
+    /**
+     * Makes {@code h}'s connection the node's link (lock held); the caller announces it. Waiting
+     * connections are outranked by it and go to {@code refused}; our dials that have not sent their
+     * auth line are dropped (the others finish, and then lose to it or replace it).
+     */
+    private Link goUp(RemoteNode rn, HandshakeHandler h, Handshake.Peer peer, List<HandshakeHandler> refused) {
+        Link link = new Link(h.channel(), peer, self, liveness);
+        for (List<?> m; (m = rn.queue.poll()) != null; ) {
+            link.write(m);
+        }
+        rn.link = link;
+        rn.state = RemoteNode.State.UP;
+        rn.dials.remove(h);
+        rn.pending.remove(h);
+        refused.addAll(rn.pending);
+        rn.pending.clear();
+        rn.dials.removeIf(d -> d.abortBeforeAuthLine("connected by another connection"));
+        rn.cancelTimers();
+        return link;
+    }
+
+    private void announceUp(RemoteNode rn, HandshakeHandler h, Link link) {
+        events.up(rn.id);
+        link.channel.closeFuture().addListener(f -> linkLost(link)); // at once if it closed meanwhile
+        h.accept(link, frames.apply(link));
+        if (h.dialed != null) {
+            h.dialed.complete(rn.id);
+        }
+        log.info("node {} up (link {}: {} -> {}, {}{})", SafeText.of(rn.id), link.channel.id(),
+                link.channel.localAddress(), link.channel.remoteAddress(), link.peer.authMethod(),
+                link.peer.tls() ? ", TLS" : "");
+    }
+
+    private void linkLost(Link link) {
+        RemoteNode rn = nodes.get(link.node);
+        if (rn == null) {
+            return;
+        }
+        synchronized (rn) {
+            if (rn.link != link) {
+                return; // replaced, and reported then
+            }
+            rn.link = null;
+            rn.state = RemoteNode.State.DOWN;
+            if (rn.challenger != null) {
+                rn.successor = rn.challenger; // the link it challenged is gone: it takes over
+                rn.challenger = null;
+            }
+        }
+        String reason = link.failure() != null ? link.failure() : "Unexpected end-of-file";
+        log.info("node {} down: {}", SafeText.of(link.node), SafeText.of(reason));
+        reportDown(rn, reason, true);
+    }
+
+    /** Fires the node's monitors (state DOWN), then hands over to a successor or lets queued sends connect again. */
+    private void reportDown(RemoteNode rn, String reason, boolean wasUp) {
+        KillReason why = KillReason.transportError(rn.id, reason);
+        List<HandshakeHandler> refusedLater = new ArrayList<>(0);
+        HandshakeHandler next = null;
+        Link up = null;
+        try {
+            kernel.nodeDown(rn.id, why);
+            if (wasUp) {
+                events.down(rn.id, why);
+            }
+        } finally {
+            synchronized (rn) {
+                if (rn.state == RemoteNode.State.DOWN) {
+                    next = rn.successor;
+                    rn.successor = null;
+                    if (next != null && !closed && next.channel().isActive()) {
+                        up = goUp(rn, next, next.authenticatedPeer(), refusedLater);
+                    } else if (!rn.queue.isEmpty() && !closed) {
+                        startConnect(rn);
+                    } else {
+                        rn.state = RemoteNode.State.IDLE;
+                    }
+                }
+            }
+        }
+        for (HandshakeHandler r : refusedLater) {
+            refuse(r, "a preferred connection with " + rn.id + " exists");
+        }
+        if (up != null) {
+            announceUp(rn, next, up);
+        } else if (next != null) {
+            refuse(next, "the node is closing, or the connection closed meanwhile");
+        }
+    }
+
+    // ---- lifecycle ----
+
+    /** Refuses everything from now on; the network closes the channels. */
+    void close() {
+        closed = true;
+    }
+}
