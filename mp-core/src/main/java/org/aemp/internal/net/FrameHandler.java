@@ -57,7 +57,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
             }
         } catch (CodecException e) {
             String reason = e.getMessage().startsWith(codec) ? e.getMessage() : codec + ": " + e.getMessage();
-            log.warn("link to node {} at {} failed: {}", link.node, ctx.channel().remoteAddress(), reason);
+            log.warn("link to node {} at {} failed: {}", PeerText.printable(link.node),
+                    ctx.channel().remoteAddress(), PeerText.printable(reason));
             link.fail(reason);
         } finally {
             buf.release();
@@ -74,7 +75,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (!(cause instanceof IOException)) { // socket errors are what transport_error is for; anything else is not
-            log.warn("link to node {} at {} failed", link.node, ctx.channel().remoteAddress(), cause);
+            log.warn("link to node {} at {} failed", PeerText.printable(link.node), ctx.channel().remoteAddress(),
+                    cause);
         }
         link.fail(cause.getMessage() != null ? cause.getMessage() : cause.toString());
     }

@@ -475,9 +475,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         String who = peer != null ? "node " + peer.nodeId() + " at " + ctx.channel().remoteAddress()
                 : String.valueOf(ctx.channel().remoteAddress());
         if (peerFault) {
-            log.warn("handshake with {} failed: {}", who, reason);
+            log.warn("handshake with {} failed: {}", PeerText.printable(who), PeerText.printable(reason));
         } else {
-            log.debug("handshake with {} ended: {}", who, reason);
+            log.debug("handshake with {} ended: {}", PeerText.printable(who), PeerText.printable(reason));
         }
         links.failed(peer != null ? peer.nodeId() : null, this, reason);
         ctx.close();

@@ -86,6 +86,8 @@ class HandshakeLineReaderProperties {
             ch.finishAndReleaseAll();
         }
         assertThat(links.failures).as("one failure, reported once").hasSize(1);
+        assertThat(TestLogs.current().events()).allSatisfy(e -> assertThat(e.message().codePoints()
+                .filter(Character::isISOControl)).as("raw peer bytes in %s", e).isEmpty());
         String reason = links.failures.get(0);
         assertThat(reason).isNotBlank().doesNotStartWith("handshake error:");
         assertThat(reason.length()).isLessThan(400);
