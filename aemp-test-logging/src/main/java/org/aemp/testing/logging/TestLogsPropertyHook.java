@@ -14,7 +14,8 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  * {@code @BeforeProperty} and {@code @AfterProperty} methods. As with Jupiter tests: a failing
  * property's log is printed, and a property that logged an unexpected WARN or ERROR fails.
  * Properties declare what they expect through {@link TestLogs#current()}, in the property or in a
- * {@code @BeforeProperty} method. Stateless; thread-safe.
+ * {@code @BeforeProperty} method. What {@code @BeforeContainer} and {@code @AfterContainer}
+ * methods log is outside every scope, and dropped. Stateless; thread-safe.
  */
 public final class TestLogsPropertyHook implements AroundPropertyHook {
     /** For {@link java.util.ServiceLoader}. */
