@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.util.List;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
+import org.aemp.testing.logging.TestLogs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.event.Level;
 
 /** Secure mode: a node refuses remote function calls and eval, but still runs allow-listed spawns. */
 @Timeout(30)
@@ -17,7 +19,7 @@ class SecureModeTest {
     final TestNodes nodes = new TestNodes();
 
     @Test
-    void aSecureNodeRefusesDirectFunctionCallsButRunsRegisteredSpawns() {
+    void aSecureNodeRefusesDirectFunctionCallsButRunsRegisteredSpawns(TestLogs logs) {
         Probe<String> ran = new Probe<>();
         Node secure = nodes.listening("secure", b -> b.secure(true)
                 .function("App::call", (ctx, args) -> ran.put("called " + args))
@@ -29,6 +31,8 @@ class SecureModeTest {
         other.addAddresses("secure", secure.listenAddresses());
 
         other.send(secure.nodePort(), "App::call", 1); // snd_to_func: refused in secure mode
+        logs.await(Duration.ofSeconds(10), Level.WARN,
+                "call of 'App::call' from other refused: remote execution not allowed \\(secure mode\\)");
         PortId spawned = other.spawn("secure", "App::init", 2);
         assertThat(ran.next()).isEqualTo("spawned [2]");
         ran.nothingWithin(Duration.ofMillis(300));
@@ -40,7 +44,7 @@ class SecureModeTest {
     }
 
     @Test
-    void anOrdinaryNodeRunsRegisteredFunctionsCalledThroughItsNodePort() {
+    void anOrdinaryNodeRunsRegisteredFunctionsCalledThroughItsNodePort(TestLogs logs) {
         Probe<String> ran = new Probe<>();
         Node open = nodes.listening("open", b -> b.function("App::call", (ctx, args) ->
                 ran.put(ctx.self() + " from " + ctx.sourceNode() + " " + args)));
@@ -49,6 +53,7 @@ class SecureModeTest {
         other.send(open.nodePort(), "App::call", 1, "x");
         assertThat(ran.next()).isEqualTo("open# from other [1, x]");
         other.send(open.nodePort(), "Not::registered", 1); // logged and dropped
+        logs.await(Duration.ofSeconds(10), Level.WARN, "unknown node-port request 'Not::registered' from other");
         other.send(open.nodePort(), "App::call", 2);
         assertThat(ran.next()).isEqualTo("open# from other [2]");
     }

@@ -9,9 +9,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
+import org.aemp.testing.logging.TestLogs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.event.Level;
 
 @Timeout(30)
 class SpawnAndCallTest {
@@ -36,7 +38,8 @@ class SpawnAndCallTest {
     }
 
     @Test
-    void aSpawnOfAnUnregisteredFunctionCreatesNoPort() {
+    void aSpawnOfAnUnregisteredFunctionCreatesNoPort(TestLogs logs) {
+        logs.expect(Level.WARN, "spawn request from a for port \\S+ refused: unable to resolve function 'No::such'");
         Node node = nodes.start("a");
         PortId spawned = node.spawn("a", "No::such");
         Probe<KillReason> down = new Probe<>();
@@ -102,7 +105,8 @@ class SpawnAndCallTest {
     }
 
     @Test
-    void registeredFunctionsCanBeUnregistered() {
+    void registeredFunctionsCanBeUnregistered(TestLogs logs) {
+        logs.expect(Level.WARN, "unable to resolve function 'Demo::f' \\(register it with Node.register\\)");
         Node node = nodes.start("a");
         Probe<Object> got = new Probe<>();
         Guard g = node.register("Demo::f", (ctx, args) -> {

@@ -3,6 +3,9 @@ package org.aemp.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.aemp.cli.CommandTable.Group;
 import org.junit.jupiter.api.Test;
@@ -55,9 +58,12 @@ class CommandTableTest {
 
         assertThat(t.lookup("snd", false)).isPresent();
         assertThat(t.lookup("eval", false)).map(CommandTable.Entry::name).contains("seteval");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream console = new PrintStream(printed, true, StandardCharsets.UTF_8);
         new Dispatcher(t, Environment.of(java.util.Map.of("PERL_ANYEVENT_MP_RC", "/nonexistent/rc"), "h"),
-                System.out, System.err).run(new String[] {"snd", "a#b", "[1,2]"});
+                console, console).run(new String[] {"snd", "a#b", "[1,2]"});
         assertThat(seen).hasToString("[a#b, [1, 2]]");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).as("stdout and stderr").isEmpty();
     }
 
     @Test

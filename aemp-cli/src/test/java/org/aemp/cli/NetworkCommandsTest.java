@@ -12,11 +12,13 @@ import java.util.concurrent.TimeUnit;
 import org.aemp.Node;
 import org.aemp.PortId;
 import org.aemp.internal.kernel.Ids;
+import org.aemp.testing.logging.TestLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.event.Level;
 
 /**
  * The network commands against Java nodes in this JVM: a seed on 127.0.0.1 port 0, and an rc file
@@ -200,10 +202,12 @@ class NetworkCommandsTest {
     }
 
     @Test
-    void evalOnASecureNodeTimesOutWithStatusOne() {
+    void evalOnASecureNodeTimesOutWithStatusOne(TestLogs logs) {
         net.registeredLeaf("n3", b -> b.secure(true));
 
         Cli.Result r = cli.with(e -> e.withTimeouts(SHORT)).run("eval", "n3", "1");
+        logs.await(Duration.ofSeconds(10), Level.WARN,
+                "^eval request from aemp/\\S+ refused: remote execution not allowed \\(secure mode\\)$");
 
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.out()).isEmpty();

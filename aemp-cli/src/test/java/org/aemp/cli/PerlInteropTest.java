@@ -89,9 +89,10 @@ class PerlInteropTest {
                 "addservice", "Aemp::Echo", "profile", "aemp", "binds", "127.0.0.1:*", "seeds", seed).status()).isZero();
         RunCommandTest.Trigger trigger = new RunCommandTest.Trigger();
         Cli controlled = cli.with(e -> e.withRunControl(trigger));
+        CapturedStdout echoed = new CapturedStdout(); // what Aemp::Echo prints
         CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> controlled.run("run", "seed"));
         Node node = trigger.awaitStarted();
-        try {
+        try (echoed) {
             Run snd = perlAemp(cli.rcPath(), "snd", "seed#echo", "hello", "world");
             assertThat(snd.out()).as(snd.err()).isEqualTo("message sent successfully \n");
             assertThat(snd.status()).isZero();

@@ -84,19 +84,24 @@ class RunCommandTest {
         Cli cli = Cli.in(dir).withRc("{\"version\":1,\"secret\":\"" + SECRET + "\",\"profile\":{\"seed\":{"
                 + "\"nodeid\":\"seed\",\"binds\":[\"127.0.0.1:0\"],\"services\":[\"Aemp::Echo\"]}}}");
         Trigger trigger = new Trigger();
+        Node node;
+        Cli.Result r;
+        try (CapturedStdout echoed = new CapturedStdout()) {
+            CompletableFuture<Cli.Result> run = runInBackground(cli, trigger, "run", "seed");
+            node = trigger.awaitStarted();
 
-        CompletableFuture<Cli.Result> run = runInBackground(cli, trigger, "run", "seed");
-        Node node = trigger.awaitStarted();
+            assertThat(node.id()).isEqualTo("seed");
+            assertThat(node.listenAddresses()).singleElement().asString().startsWith("127.0.0.1:");
+            cli.withRc("{\"version\":1,\"secret\":\"" + SECRET + "\",\"profile\":{\"aemp\":{\"binds\":[\"127.0.0.1:*\"],"
+                    + "\"seeds\":" + JsonText.compact(node.listenAddresses()) + "}}}");
+            assertThat(cli.run("snd", "seed#echo", "hello").out()).isEqualTo("message sent successfully \n");
+            assertThat(cli.run("cal", "seed#echo", "hello", "2").out()).isEqualTo("\"hello\",\"2\"\n");
 
-        assertThat(node.id()).isEqualTo("seed");
-        assertThat(node.listenAddresses()).singleElement().asString().startsWith("127.0.0.1:");
-        cli.withRc("{\"version\":1,\"secret\":\"" + SECRET + "\",\"profile\":{\"aemp\":{\"binds\":[\"127.0.0.1:*\"],"
-                + "\"seeds\":" + JsonText.compact(node.listenAddresses()) + "}}}");
-        assertThat(cli.run("snd", "seed#echo", "hello").out()).isEqualTo("message sent successfully \n");
-        assertThat(cli.run("cal", "seed#echo", "hello", "2").out()).isEqualTo("\"hello\",\"2\"\n");
-
-        trigger.stop();
-        Cli.Result r = run.get(30, TimeUnit.SECONDS);
+            trigger.stop();
+            r = run.get(30, TimeUnit.SECONDS);
+            assertThat(echoed.text()).as("what Aemp::Echo printed").containsSubsequence(
+                    "seed#echo got [\"hello\"] from aemp/", "\nseed#echo got [\"hello\",\"2\",\"aemp/");
+        }
 
         assertThat(r.status()).isZero();
         assertThat(node.isClosed()).isTrue();
@@ -143,7 +148,9 @@ class RunCommandTest {
         Cli cli = Cli.in(dir).withRc("{\"version\":1,\"secret\":\"" + SECRET + "\",\"profile\":{\"seed\":{"
                 + "\"nodeid\":\"seed\",\"binds\":[\"127.0.0.1:0\"],\"services\":[\"Aemp::Echo\"]}}}");
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+        // the test class path logs through aemp-test-logging: to stderr as it happens, at the tool's level (WARN)
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Daemp.test.logs=console",
+                "-Daemp.test.logs.level=warn", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "run", "seed");
         pb.environment().put(RcFile.ENV_RC, cli.rcPath().toString());
         pb.environment().put("HOME", dir.toString());
@@ -195,20 +202,24 @@ class RunCommandTest {
         assertThat(setup.status()).as(setup.err()).isZero();
 
         Trigger trigger = new Trigger();
-        CompletableFuture<Cli.Result> run = runInBackground(cli, trigger, "run", "seed");
-        Node node = trigger.awaitStarted();
+        try (CapturedStdout seedsTerminal = new CapturedStdout()) {
+            CompletableFuture<Cli.Result> run = runInBackground(cli, trigger, "run", "seed");
+            Node node = trigger.awaitStarted();
 
-        Cli.Result snd = cli.run("snd", "seed#echo", "hello", "world");
-        assertThat(snd.out()).isEqualTo("message sent successfully \n");
-        assertThat(snd.status()).isZero();
-        assertThat(cli.run("cal", "seed#echo", "hello").out()).isEqualTo("\"hello\"\n");
-        assertThat(cli.run("cal", "seed", "time").out()).matches("\\d{10}(\\.\\d+)?\n");
-        awaitNoLinks(node); // the nodes of the commands before have gone; a trace would wait for them
-        Cli.Result trace = cli.run("trace", "seed");
-        assertThat(trace.out()).isEqualTo("seed -> seed\nseed -> \n");
-        assertThat(trace.status()).isZero();
+            Cli.Result snd = cli.run("snd", "seed#echo", "hello", "world");
+            assertThat(snd.out()).isEqualTo("message sent successfully \n");
+            assertThat(snd.status()).isZero();
+            assertThat(cli.run("cal", "seed#echo", "hello").out()).isEqualTo("\"hello\"\n");
+            assertThat(cli.run("cal", "seed", "time").out()).matches("\\d{10}(\\.\\d+)?\n");
+            awaitNoLinks(node); // the nodes of the commands before have gone; a trace would wait for them
+            Cli.Result trace = cli.run("trace", "seed");
+            assertThat(trace.out()).isEqualTo("seed -> seed\nseed -> \n");
+            assertThat(trace.status()).isZero();
 
-        trigger.stop();
-        assertThat(run.get(30, TimeUnit.SECONDS).status()).isZero();
+            trigger.stop();
+            assertThat(run.get(30, TimeUnit.SECONDS).status()).isZero();
+            assertThat(seedsTerminal.text()).as("terminal 1 prints what seed#echo receives")
+                    .startsWith("seed#echo got [\"hello\",\"world\"] from aemp/");
+        }
     }
 }

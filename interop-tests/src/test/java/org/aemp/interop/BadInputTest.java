@@ -15,12 +15,16 @@ import org.aemp.NodeConfig;
 import org.aemp.PortId;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
+import org.aemp.testing.logging.LogEvent;
+import org.aemp.testing.logging.TestLogs;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.event.Level;
 
 /**
  * Hostile and broken peers, written by hand on a plain socket ({@link RawPeer}): each bad input
@@ -36,13 +40,22 @@ class BadInputTest {
 
     @RegisterExtension
     final TestNodes nodes = new TestNodes();
-    @RegisterExtension
-    final LogCapture logs = new LogCapture();
+    private TestLogs logs;
 
     private Node a;
     private Node b;
     private final Probe<List<Object>> delivered = new Probe<>();
     private final Probe<String> nodeEvents = new Probe<>();
+
+    @BeforeEach
+    void logs(TestLogs logs) {
+        this.logs = logs;
+    }
+
+    /** Waits for the WARN that names the bad input: a line holding {@code parts} in this order. */
+    private LogEvent awaitWarn(String... parts) {
+        return logs.await(PATIENCE, Level.WARN, LogPatterns.inOrder(parts));
+    }
 
     /** Starts {@code a} (the node under attack, with port {@code a#in}) and {@code b}, linked to it. */
     private void start(UnaryOperator<NodeConfig.Builder> more) {
@@ -87,7 +100,7 @@ class BadInputTest {
             raw.write("HELO world\n");
             assertThat(raw.awaitClosed(PATIENCE)).as("connection closed").isTrue();
         }
-        logs.await(PATIENCE, "WARN", "handshake with /127.0.0.1:", "unparsable greeting, expected 'aemp', got 'HELO world'");
+        awaitWarn("handshake with /127.0.0.1:", "unparsable greeting, expected 'aemp', got 'HELO world'");
         stillServing();
     }
 
@@ -102,7 +115,7 @@ class BadInputTest {
             raw.write("x".repeat(5 * 1024) + "\n");
             assertThat(raw.awaitClosed(PATIENCE)).as("connection closed").isTrue();
         }
-        logs.await(PATIENCE, "WARN", "handshake with ", "line too long", "before authentication");
+        awaitWarn("handshake with ", "line too long", "before authentication");
         stillServing();
     }
 
@@ -114,13 +127,15 @@ class BadInputTest {
             raw.write("hmac_sha3_512;" + raw.token("not-the-secret") + ";json\n");
             assertThat(raw.awaitClosed(PATIENCE)).as("connection closed").isTrue();
         }
-        logs.await(PATIENCE, "WARN", "handshake with node raw at /127.0.0.1:",
+        awaitWarn("handshake with node raw at /127.0.0.1:",
                 "authentication failure/shared secret mismatch");
 
         Node c = nodes.start("c", x -> x.binds(List.of()).secret("not-the-secret").framingFormat(List.of("json")));
         assertThatThrownBy(() -> c.connect(a.listenAddresses().get(0)).get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .hasMessageContaining("authentication failure/shared secret mismatch");
+        awaitWarn("handshake with node c at ", "failed: authentication failure/shared secret mismatch");
+        awaitWarn("handshake with node a at ", "failed: authentication failure/shared secret mismatch");
         assertThat(a.upNodes()).containsExactly("b");
         stillServing();
     }
@@ -132,7 +147,7 @@ class BadInputTest {
             raw.sendGreeting("aemp;2;raw;hmac_sha3_512;json");
             assertThat(raw.awaitClosed(PATIENCE)).as("connection closed").isTrue();
         }
-        logs.await(PATIENCE, "WARN", "handshake with /127.0.0.1:", "version mismatch (we: 1, they: 2)");
+        awaitWarn("handshake with /127.0.0.1:", "version mismatch (we: 1, they: 2)");
         stillServing();
     }
 
@@ -145,7 +160,7 @@ class BadInputTest {
             assertThat(raw.awaitClosed(PATIENCE)).as("connection closed").isTrue();
         }
         String protocol = greeting.substring(0, greeting.indexOf(';'));
-        logs.await(PATIENCE, "WARN", "unparsable greeting, expected 'aemp', got '" + protocol + "'");
+        awaitWarn("unparsable greeting, expected 'aemp', got '" + protocol + "'");
         stillServing();
     }
 
@@ -162,7 +177,7 @@ class BadInputTest {
             raw.write(authLine + "\n");
             assertThat(raw.awaitClosed(PATIENCE)).as("connection closed").isTrue();
         }
-        logs.await(PATIENCE, "WARN", "handshake with node raw", method + ": fatal, selected unsupported rcv auth method");
+        awaitWarn("handshake with node raw", method + ": fatal, selected unsupported rcv auth method");
         stillServing();
     }
 
@@ -173,7 +188,7 @@ class BadInputTest {
             raw.sendGreeting(raw.greeting()).readGreeting(); // and then nothing
             assertThat(raw.awaitClosed(PATIENCE)).as("connection closed").isTrue();
         }
-        logs.await(PATIENCE, "handshake with node raw", "handshake timeout: not done within 1000 ms");
+        awaitWarn("handshake with node raw", "handshake timeout: not done within 1000 ms");
         stillServing();
     }
 
@@ -184,7 +199,7 @@ class BadInputTest {
             raw.sendGreeting(raw.greeting());
             assertThat(raw.awaitClosed(PATIENCE)).as("connection closed").isTrue();
         }
-        logs.await(PATIENCE, "WARN", "unparsable greeting: invalid node id 'evil#x'");
+        awaitWarn("unparsable greeting: invalid node id 'evil#x'");
         assertThat(a.upNodes()).containsExactly("b");
         stillServing();
     }
@@ -241,7 +256,7 @@ class BadInputTest {
         KillReason r = down.next();
         assertThat(r.values().subList(0, 2)).containsExactly("transport_error", "raw");
         assertThat((String) r.values().get(2)).startsWith("json: invalid input");
-        logs.await(PATIENCE, "WARN", "raw", "json: invalid input");
+        awaitWarn("raw", "json: invalid input");
         stillServing();
         assertThat(delivered.isEmpty()).isTrue();
     }
@@ -254,8 +269,8 @@ class BadInputTest {
             raw.write("[\"\",\"time\",\"raw#r1\",\"after\"]");
             List<Object> first = raw.readMessage();
             assertThat(first.subList(0, 2)).as("the first thing a sends back").containsExactly("r1", "after");
-            logs.await(PATIENCE, "WARN", "unknown node-port request 'No::Such::function' from raw");
-            logs.await(PATIENCE, "WARN", "unknown node-port request 'unknown_tag' from raw");
+            awaitWarn("unknown node-port request 'No::Such::function' from raw");
+            awaitWarn("unknown node-port request 'unknown_tag' from raw");
             assertThat(a.upNodes()).contains("raw", "b");
             raw.write("[\"in\",\"still\",\"here\"]");
             assertThat(delivered.next()).containsExactly("still", "here");
@@ -282,7 +297,7 @@ class BadInputTest {
         assertThat(delivered.next()).containsExactly("small");
         KillReason r = down.next();
         assertThat((String) r.values().get(2)).startsWith("json: ").containsPattern(LIMIT_EXCEEDED);
-        logs.await(PATIENCE, "WARN", "raw", "1024");
+        awaitWarn("raw", "1024");
         stillServing();
         assertThat(delivered.isEmpty()).as("the oversized frame was not delivered").isTrue();
     }
@@ -297,7 +312,7 @@ class BadInputTest {
             }
             assertThat(raw.awaitClosed(PATIENCE)).as("connection closed").isTrue();
         }
-        logs.await(PATIENCE, "WARN", "raw", "exceeds the frame limit of 1024 bytes");
+        awaitWarn("raw", "exceeds the frame limit of 1024 bytes");
         assertThat(nodeEvents.next()).startsWith("raw down [transport_error, raw, json: message of at least");
         stillServing();
         assertThat(delivered.isEmpty()).isTrue();

@@ -18,7 +18,8 @@ import java.util.function.Predicate;
 
 /**
  * A peer node in a process of its own (another JVM, or Perl): its stdout lines are collected for
- * the test to wait on, its stderr goes to a file under {@code target/}, and {@link #close()}
+ * the test to wait on, its stderr (its log) goes to a file under {@code target/}, named when a
+ * wait fails, and {@link #close()}
  * ends it for sure: stdin is closed (the peers quit on that), and if it has not exited within a
  * few seconds it is killed. Use it in try-with-resources or close it in an {@code @After} method,
  * so that a failing test leaves no process behind.
@@ -74,11 +75,21 @@ final class ChildProcess implements AutoCloseable {
         return new ChildProcess(name, pb.start(), stderr);
     }
 
-    /** Starts {@code mainClass} in a new JVM with this JVM's test class path. */
+    /**
+     * Starts {@code mainClass} in a new JVM with this JVM's test class path. Its log goes to its
+     * stderr as it happens ({@code aemp.test.logs=console}: no test runs there to collect it), at
+     * the levels this JVM was given ({@code aemp.test.logs.level...}).
+     */
     static ChildProcess startJava(String name, Class<?> mainClass, String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", classPath, mainClass.getName()));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Daemp.test.logs=console"));
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith("aemp.test.logs.level")) {
+                command.add("-D" + key + "=" + System.getProperty(key));
+            }
+        }
+        command.addAll(List.of("-cp", classPath, mainClass.getName()));
         command.addAll(List.of(args));
         return start(name, command, Map.of());
     }

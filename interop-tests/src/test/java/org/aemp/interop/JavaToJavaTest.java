@@ -24,9 +24,11 @@ import org.aemp.PortDownException;
 import org.aemp.PortId;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
+import org.aemp.testing.logging.TestLogs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.event.Level;
 
 /**
  * Two Java nodes in one JVM over real loopback sockets, with the real JSON codec and the real
@@ -135,12 +137,14 @@ class JavaToJavaTest {
     }
 
     @Test
-    void aSpawnOfAnUnknownFunctionFiresTheSpawnersMonitor() {
+    void aSpawnOfAnUnknownFunctionFiresTheSpawnersMonitor(TestLogs logs) {
         Node[] n = pair("a", "b");
         Probe<KillReason> down = new Probe<>();
         PortId p = n[1].spawn("a", "No::such", "x");
         n[1].monitor(p, down::put);
         assertThat(down.next().type()).isIn("no_such_port", "die");
+        logs.await(Duration.ofSeconds(10), Level.WARN, "^spawn request from b for port \\S+ refused: "
+                + "unable to resolve function 'No::such'");
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.aemp.Node;
 import org.aemp.interop.TlsFixtures.Watch;
 import org.aemp.testing.TestNodes;
+import org.aemp.testing.logging.TestLogs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.event.Level;
 
 /**
  * What a node with a certificate refuses, and what it falls back to: each refusal leaves a WARN
@@ -54,23 +56,27 @@ class TlsRefusalTest {
 
     @ParameterizedTest(name = "a {0}, y {1}")
     @MethodSource("pairings")
-    void aPeerWithACertificateFromAnotherCaIsRefused(SslProvider implA, SslProvider implY) throws Exception {
-        try (LogCapture log = new LogCapture()) {
-            Node a = nodes.start("a", c -> tlsNode(c, CA1_NODE_A, implA, new Watch()));
-            Node b = nodes.start("b", c -> tlsNode(c, CA1_NODE_B, implA, new Watch()));
-            JavaEchoNode.serve(a);
-            JavaEchoNode.serve(b);
-            assertRoundTrip(b, a, 1);
+    void aPeerWithACertificateFromAnotherCaIsRefused(SslProvider implA, SslProvider implY, TestLogs logs)
+            throws Exception {
+        Node a = nodes.start("a", c -> tlsNode(c, CA1_NODE_A, implA, new Watch()));
+        Node b = nodes.start("b", c -> tlsNode(c, CA1_NODE_B, implA, new Watch()));
+        JavaEchoNode.serve(a);
+        JavaEchoNode.serve(b);
+        assertRoundTrip(b, a, 1);
 
-            Node y = nodes.start("y", c -> tlsNode(c, CA2_NODE_Y, implY, new Watch()));
-            assertFails(y.connect(a.listenAddresses().get(0)), "TLS handshake failed");
-            assertClearTlsError(log.await(PATIENCE, "handshake with node y ", "failed: TLS handshake failed"));
-            assertClearTlsError(log.await(PATIENCE, "handshake with node a ", "failed: TLS handshake failed"));
+        Node y = nodes.start("y", c -> tlsNode(c, CA2_NODE_Y, implY, new Watch()));
+        assertFails(y.connect(a.listenAddresses().get(0)), "TLS handshake failed");
+        assertClearTlsError(awaitWarn(logs, "handshake with node y ", "failed: TLS handshake failed"));
+        assertClearTlsError(awaitWarn(logs, "handshake with node a ", "failed: TLS handshake failed"));
 
-            assertRoundTrip(b, a, 2);
-            assertRoundTrip(a, b, 3);
-            assertThat(a.upNodes()).containsExactly("b");
-        }
+        assertRoundTrip(b, a, 2);
+        assertRoundTrip(a, b, 3);
+        assertThat(a.upNodes()).containsExactly("b");
+    }
+
+    /** Waits for a log line of level WARN holding {@code parts} in this order, and returns it as printed. */
+    private static String awaitWarn(TestLogs logs, String... parts) {
+        return logs.await(PATIENCE, Level.WARN, LogPatterns.inOrder(parts)).toString();
     }
 
     /** The log line names a reason, not just BoringSSL's "General OpenSslEngine problem". */
@@ -80,29 +86,27 @@ class TlsRefusalTest {
 
     @ParameterizedTest(name = "the node that demands TLS dials: {0}")
     @ValueSource(booleans = {false, true})
-    void aPlainPeerIsRefusedWhenTlsIsDemanded(boolean demanderDials) throws Exception {
-        try (LogCapture log = new LogCapture()) {
-            Node a = nodes.start("a", c -> tlsNode(c, SELF_SIGNED, SslProvider.OPENSSL, new Watch())
-                    .secret("s3cret").authAccept(List.of("tls_sha3_512", "tls_anon")));
-            Node b = nodes.start("b", c -> tlsNode(c, SELF_SIGNED, SslProvider.JDK, new Watch()).secret("s3cret"));
-            JavaEchoNode.serve(a);
-            JavaEchoNode.serve(b);
-            assertRoundTrip(b, a, 1);
+    void aPlainPeerIsRefusedWhenTlsIsDemanded(boolean demanderDials, TestLogs logs) throws Exception {
+        Node a = nodes.start("a", c -> tlsNode(c, SELF_SIGNED, SslProvider.OPENSSL, new Watch())
+                .secret("s3cret").authAccept(List.of("tls_sha3_512", "tls_anon")));
+        Node b = nodes.start("b", c -> tlsNode(c, SELF_SIGNED, SslProvider.JDK, new Watch()).secret("s3cret"));
+        JavaEchoNode.serve(a);
+        JavaEchoNode.serve(b);
+        assertRoundTrip(b, a, 1);
 
-            Watch wp = new Watch();
-            Node p = nodes.start("p", c -> plainNode(c, wp).secret("s3cret"));
-            assertFails(demanderDials ? a.connect(p.listenAddresses().get(0)) : p.connect(a.listenAddresses().get(0)),
-                    demanderDials ? "offers no TLS" : "no common auth type supported");
-            assertThat(log.await(PATIENCE, "handshake with node p ", "failed: node p offers no TLS")).contains("WARN")
-                    .contains("no tls=1.0 in its greeting", "this node accepts only tls_sha3_512,tls_anon");
-            assertThat(log.await(PATIENCE, "handshake with node a ", "failed: tls_sha3_512,tls_anon: no common auth"
-                    + " type supported")).contains("the peer accepts only TLS, and this node has no certificate");
-            assertThat(wp.auth).as("p never sends an auth line").isEmpty();
+        Watch wp = new Watch();
+        Node p = nodes.start("p", c -> plainNode(c, wp).secret("s3cret"));
+        assertFails(demanderDials ? a.connect(p.listenAddresses().get(0)) : p.connect(a.listenAddresses().get(0)),
+                demanderDials ? "offers no TLS" : "no common auth type supported");
+        assertThat(awaitWarn(logs, "handshake with node p ", "failed: node p offers no TLS")).contains("WARN")
+                .contains("no tls=1.0 in its greeting", "this node accepts only tls_sha3_512,tls_anon");
+        assertThat(awaitWarn(logs, "handshake with node a ", "failed: tls_sha3_512,tls_anon: no common auth"
+                + " type supported")).contains("the peer accepts only TLS, and this node has no certificate");
+        assertThat(wp.auth).as("p never sends an auth line").isEmpty();
 
-            assertRoundTrip(b, a, 2);
-            assertRoundTrip(a, b, 3);
-            assertThat(a.upNodes()).containsExactly("b");
-        }
+        assertRoundTrip(b, a, 2);
+        assertRoundTrip(a, b, 3);
+        assertThat(a.upNodes()).containsExactly("b");
     }
 
     /** PROTOCOL.md 6: TLS needs both sides to announce it; otherwise the shared secret is used. */
@@ -122,14 +126,14 @@ class TlsRefusalTest {
     }
 
     @Test
-    void withoutASecretANodeWithACertificateRefusesAPlainPeer() throws Exception {
-        try (LogCapture log = new LogCapture()) {
-            Node a = nodes.start("a", c -> tlsNode(c, SELF_SIGNED, SslProvider.JDK, new Watch()));
-            Node p = nodes.start("p", c -> plainNode(c, new Watch()).secret("s3cret"));
-            assertFails(p.connect(a.listenAddresses().get(0)), "no common auth type supported");
-            assertThat(log.await(PATIENCE, "handshake with node p ", "failed: node p offers no TLS"))
-                    .contains("this node accepts only tls_sha3_512,tls_anon");
-        }
+    void withoutASecretANodeWithACertificateRefusesAPlainPeer(TestLogs logs) throws Exception {
+        Node a = nodes.start("a", c -> tlsNode(c, SELF_SIGNED, SslProvider.JDK, new Watch()));
+        Node p = nodes.start("p", c -> plainNode(c, new Watch()).secret("s3cret"));
+        assertFails(p.connect(a.listenAddresses().get(0)), "no common auth type supported");
+        assertThat(awaitWarn(logs, "handshake with node p ", "failed: node p offers no TLS"))
+                .contains("this node accepts only tls_sha3_512,tls_anon");
+        assertThat(awaitWarn(logs, "handshake with node a ", "failed: tls_sha3_512,tls_anon: no common auth"
+                + " type supported")).contains("the peer accepts only TLS, and this node has no certificate");
     }
 
     private static void assertFails(CompletableFuture<String> link, String reason) {

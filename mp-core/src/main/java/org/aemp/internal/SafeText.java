@@ -3,17 +3,20 @@ package org.aemp.internal;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Text that came from a peer, made safe for a log line: printable ASCII stays as it is, a
- * backslash is doubled, and every other character (line ends, escape sequences, other control
- * characters, bidirectional overrides, anything outside ASCII) is written as {@code \xNN} or
- * {@code \}{@code u{NNNN}}, so that no peer can start a fake log line or hide text. Long text is
- * clipped. The escaping happens in {@link #toString()}, so a disabled log level costs nothing.
+ * Text that came from a peer, made safe for a log line or an error message: control characters
+ * (line ends, escape sequences, NUL) become {@code \xNN}, and other invisible code points (format
+ * characters such as bidirectional overrides, line separators, unpaired surrogates, unassigned
+ * and private-use code points) become <code>&#92;u{NNNN}</code>; letters of any script stay. So a
+ * hostile peer can neither forge log lines nor reach an operator's terminal with raw bytes. Long
+ * text is clipped. {@link #of} escapes lazily, in {@code toString()}, so a disabled log level costs
+ * nothing.
  *
  * <p>Immutable and thread-safe.
  */
 public final class SafeText {
     /** The most characters of peer text a log line shows. */
-    static final int MAX = 200;
+    public static final int MAX = 200;
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final Object value;
 
@@ -26,32 +29,42 @@ public final class SafeText {
         return new SafeText(value);
     }
 
-    /** The escaped text of {@code value}, at most {@link #MAX} characters of it. */
+    /** The escaped text of {@code value}, cut after {@link #MAX} characters. */
     public static String escape(Object value) {
-        if (value instanceof byte[] bytes) {
-            return escape(new String(bytes, StandardCharsets.ISO_8859_1));
-        }
-        String s = String.valueOf(value);
-        StringBuilder b = new StringBuilder(Math.min(s.length(), MAX) + 8);
-        int shown = 0;
-        for (int i = 0; i < s.length(); ) {
-            if (shown++ == MAX) {
-                b.append("...(").append(s.length()).append(" chars)");
-                break;
+        return escape(value, MAX);
+    }
+
+    /** The escaped text of {@code value}, cut with {@code ...} once the output reaches {@code max} characters. */
+    public static String escape(Object value, int max) {
+        String text = value instanceof byte[] bytes ? new String(bytes, StandardCharsets.ISO_8859_1)
+                : String.valueOf(value);
+        StringBuilder b = new StringBuilder(Math.min(text.length(), max) + 8);
+        for (int i = 0; i < text.length(); ) {
+            if (b.length() >= max) {
+                return b.append("...").toString();
             }
-            int c = s.codePointAt(i);
-            i += Character.charCount(c);
-            if (c == '\\') {
-                b.append("\\\\");
-            } else if (c >= 0x20 && c < 0x7f) {
-                b.append((char) c);
-            } else if (c < 0x100) {
-                b.append(String.format("\\x%02x", c));
+            int cp = text.codePointAt(i);
+            if (isVisible(cp)) {
+                b.appendCodePoint(cp);
+            } else if (cp < 0x100) {
+                b.append("\\x").append(HEX[cp >> 4]).append(HEX[cp & 0xf]);
             } else {
-                b.append("\\u{").append(Integer.toHexString(c)).append('}');
+                b.append("\\u{").append(Integer.toHexString(cp)).append('}');
             }
+            i += Character.charCount(cp);
         }
         return b.toString();
+    }
+
+    private static boolean isVisible(int cp) {
+        if (cp >= 0x20 && cp < 0x7f) {
+            return true;
+        }
+        return switch (Character.getType(cp)) {
+            case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE,
+                    Character.UNASSIGNED, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> false;
+            default -> true;
+        };
     }
 
     @Override

@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>refused, if a dial of ours to the node it names is under way and outranks it (both ends
  *       dialling at once: the other end keeps ours too);
- *   <li>paused, if our link to that node outranks it, until the link proves it is alive
- *       ({@link Link#proveAlive}); refused if it does, let on if it does not.
+ *   <li>paused, if we have a link to that node, until the link proves it is alive
+ *       ({@link Link#proveAlive}): the node dials only when it has no link with us, so it is
+ *       refused if the link answers (an impostor, or a second dial that crossed the first), and
+ *       let on if it does not (the node lost the link without our noticing).
  * </ul>
  * Once authenticated ({@link #authenticated}):
  * <ul>
@@ -283,11 +285,11 @@ final class Connections implements HandshakeHandler.Links {
                         + SafeText.escape(claimedNode) + ": keeping the one dialled by " + SafeText.escape(self));
             }
             link = rn.link;
-            if (link == null || link.peer.rank().dialler().compareTo(claimedNode) >= 0) {
+            if (link == null) {
                 return CompletableFuture.completedFuture(null);
             }
         }
-        // our link outranks whatever this becomes: it is refused only if the link is alive
+        // the node dials only when it has no link with us: this is refused only if our link is alive
         CompletableFuture<String> verdict = new CompletableFuture<>();
         link.proveAlive(PROOF_OF_LIFE, alive -> verdict.complete(alive
                 ? "already connected to " + SafeText.escape(claimedNode) + " by a preferred link, which is alive"

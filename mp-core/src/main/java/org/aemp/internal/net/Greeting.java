@@ -101,7 +101,8 @@ record Greeting(String protocol, String version, String nodeId, List<String> aut
         }
     }
 
+    /** The peer's text for an error message: escaped (it may hold any bytes), and at most about 80 characters. */
     private static String clip(String s) {
-        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        return org.aemp.internal.SafeText.escape(s, 80);
     }
 }

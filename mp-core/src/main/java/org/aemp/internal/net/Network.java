@@ -130,7 +130,6 @@ public final class Network implements Remote {
      * had been accepted, optionally with fixed greeting and nonce lines.
      */
     public void adopt(Channel channel, boolean outgoing, byte[][] fixedLines) {
-        channels.add(channel);
         channel.pipeline().addLast("handshake", handshake(outgoing, null, null, fixedLines));
     }
 

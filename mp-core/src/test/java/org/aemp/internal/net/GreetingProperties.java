@@ -34,6 +34,8 @@ class GreetingProperties {
         } catch (HandshakeException e) {
             assertThat(e.getMessage()).containsAnyOf("unparsable greeting", "version mismatch");
             assertThat(e.getMessage().length()).as("a short message, the input clipped").isLessThan(300);
+            assertThat(e.getMessage().codePoints().filter(Character::isISOControl))
+                    .as("the peer's bytes quoted without control characters").isEmpty();
         }
     }
 

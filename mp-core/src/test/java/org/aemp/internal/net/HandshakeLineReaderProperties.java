@@ -17,9 +17,12 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.BeforeProperty;
 import org.aemp.spi.Secret;
 import org.aemp.testing.TestAuth;
 import org.aemp.testing.TestCodec;
+import org.aemp.testing.logging.TestLogs;
+import org.slf4j.event.Level;
 
 /**
  * The handshake's line reader against arbitrary bytes, through an {@link EmbeddedChannel}: it never
@@ -27,6 +30,12 @@ import org.aemp.testing.TestCodec;
  * that says what was wrong (never the catch-all {@code handshake error:} of an unexpected exception).
  */
 class HandshakeLineReaderProperties {
+
+    /** Every refused input is logged as a misbehaving peer, as it should be. */
+    @BeforeProperty
+    void refusedHandshakesAreWarnings() {
+        TestLogs.current().allow(Level.WARN, HandshakeHandler.class.getName(), "^handshake with .* failed: ");
+    }
 
     /** Records what the handshake reports; accepts every claim. */
     private static final class Recorder implements HandshakeHandler.Links {
@@ -78,6 +87,8 @@ class HandshakeLineReaderProperties {
             ch.finishAndReleaseAll();
         }
         assertThat(links.failures).as("one failure, reported once").hasSize(1);
+        assertThat(TestLogs.current().events()).allSatisfy(e -> assertThat(e.message().codePoints()
+                .filter(Character::isISOControl)).as("raw peer bytes in %s", e).isEmpty());
         String reason = links.failures.get(0);
         assertThat(reason).isNotBlank().doesNotStartWith("handshake error:");
         assertThat(reason.length()).isLessThan(400);
