@@ -64,4 +64,14 @@ class LogLevelTest {
         assertThat(Text.safe("ab\uD83D\uDE00", 3)).isEqualTo("ab...[2 more chars]"); // a pair is not split
         assertThat(Text.safe("ümlaut € \u2029", 20)).isEqualTo("ümlaut € \\x{2029}");
     }
+
+    @Test
+    void tapNeverForwardsCaughtRecordsOrPerMessageTraces() {
+        assertThat(LogTap.isExcluded("org.aemp.logcatcher.remote.perl")).isTrue();
+        assertThat(LogTap.isExcluded("org.aemp.logcatcher.remote")).isTrue();
+        assertThat(LogTap.isExcluded("org.aemp.trace")).isTrue();
+        assertThat(LogTap.isExcluded("org.aemp.logcatcher.remoteness")).isFalse();
+        assertThat(LogTap.isExcluded("org.aemp.logcatcher.Catcher")).isFalse();
+        assertThat(Catcher.remoteLoggerName("perl/host.example.com")).isEqualTo("org.aemp.logcatcher.remote.perl/host_example_com");
+    }
 }
