@@ -60,6 +60,7 @@ public final class Catcher implements Guard {
     private final Node node;
     private final LogLevel level;
     private final Map<String, PortId> ports = new ConcurrentHashMap<>();
+    private final Map<PortId, Guard> links = new ConcurrentHashMap<>(); // our port -> its link to the node port
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     private final Map<String, Logger> loggers = new ConcurrentHashMap<>();
     private final RateLimitedWarning badRecord = new RateLimitedWarning(log, Duration.ofMinutes(1));
@@ -145,7 +146,7 @@ public final class Catcher implements Guard {
         }
         node.monitor(port, reason -> died(remote, port, reason));
         PortId nodePort = PortId.nodePort(remote);
-        node.monitorKill(nodePort, port); // a broken link kills the port (AEMP: mon $node, $port)
+        links.put(port, node.monitorKill(nodePort, port)); // a broken link kills the port (AEMP: mon $node, $port)
         node.send(nodePort, LogCatcher.CONNECT, LogCatcher.PROTOCOL_VERSION, port.toString(), level.number());
         log.debug("node {} asked node {} for its log records of level {} ({})", node.id(), remote,
                 level.number(), level.aempName());
@@ -155,6 +156,10 @@ public final class Catcher implements Guard {
     }
 
     private void died(String remote, PortId port, KillReason reason) {
+        Guard link = links.remove(port);
+        if (link != null) {
+            link.close();
+        }
         if (!ports.remove(remote, port) || closed || node.isClosed()) {
             return; // stopped on purpose
         }
