@@ -122,6 +122,11 @@ public final class LogTap {
 
     static void attach(Subscription s) {
         SUBSCRIPTIONS.add(s);
+        for (Subscription old : SUBSCRIPTIONS) {
+            if (old.node.isClosed()) {
+                old.owner.detach(old, "the node closed"); // a closed node has no way to tell us
+            }
+        }
         recompute();
     }
 

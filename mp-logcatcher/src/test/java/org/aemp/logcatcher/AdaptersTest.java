@@ -50,8 +50,8 @@ class AdaptersTest {
     private void connectAt(Object level) {
         catcherNode.send(served.nodePort(), LogCatcher.CONNECT, 0, port.toString(), level);
         int wanted = LogLevel.threshold(level);
-        await(() -> LogTap.subscriptions().stream().anyMatch(s -> s.catcher.equals(port) && s.level() == wanted),
-                "the connect at " + level);
+        await(() -> LogTap.subscriptions().stream().anyMatch(s -> s.catcher.equals(port) && s.level() == wanted)
+                && LogTap.isEnabled(LogLevel.of(wanted)), "the connect at " + level);
     }
 
     @AfterEach
