@@ -1,0 +1,284 @@
+package org.aemp.logcatcher;
+
+import static org.aemp.logcatcher.RecordingAppender.caught;
+import static org.aemp.logcatcher.RecordingAppender.kv;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+import org.aemp.Node;
+import org.aemp.NodeConfig;
+import org.aemp.PortId;
+import org.aemp.testing.Probe;
+import org.aemp.testing.TestNodes;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Java catches Java: two nodes in this JVM over loopback (JSON, hmac_sha3_512), a global node that
+ * catches and a node under it that serves. This JVM logs through Logback with
+ * {@link LogCatcherAppender} (logback-test.xml), so every record of the JVM reaches the serving
+ * node, which forwards it to the catcher, which logs it again on
+ * {@code org.aemp.logcatcher.remote.served}, where {@link RecordingAppender} sees it.
+ */
+@Timeout(60)
+class LogCatcherTest {
+    static final String SECRET = "logcatcher-secret";
+    private static final Logger app = LoggerFactory.getLogger("test.app");
+    private static final Duration SHORT = Duration.ofMillis(500);
+    /** The origin, with the age of the record when it is 1 ms or more (on loopback, it often is). */
+    static final String OFFSET = "\\[served(?:[+-]\\d+\\.\\d{3}s)?\\]";
+
+    @RegisterExtension
+    final TestNodes nodes = new TestNodes();
+
+    @BeforeEach
+    void forget() {
+        RecordingAppender.clear();
+    }
+
+    private Node node(String id, UnaryOperator<NodeConfig.Builder> more) {
+        return nodes.start(id, b -> more.apply(b.binds(List.of("127.0.0.1:0")).secret(SECRET)
+                .framingFormat(List.of("json"))));
+    }
+
+    /** A global node, and a node seeded to it, linked: both appear in the family 'l. */
+    private Node[] network() {
+        Node catcher = node("catcher", b -> b.global(true));
+        Node served = node("served", b -> b.seeds(catcher.listenAddresses()));
+        await(() -> catcher.upNodes().contains("served"), "the link between the nodes");
+        return new Node[] {catcher, served};
+    }
+
+    static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("waiting for " + what).isNegative();
+            try {
+                Thread.sleep(10); // polls the condition itself; nothing to wait on here
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    @Test
+    void javaCatchesJavaAtTheChosenLevelWithLevelsMapped() {
+        Node[] n = network();
+        LogForwarding forwarding = LogCatcher.serve(n[1]);
+        Catcher catcher = LogCatcher.catchLogs(n[0], LogLevel.INFO);
+        await(() -> forwarding.catchers().size() == 1, "the catcher to connect");
+        assertThat(catcher.nodes()).containsExactly("served");
+        assertThat(forwarding.catchers().get(0).node()).isEqualTo("catcher");
+
+        app.debug("below-1");
+        app.info("at-1 {}", 42);
+        app.warn("warn-1");
+        app.error("error-1", new IllegalStateException("boom"));
+
+        // one sender, one port: records arrive in order, so a forwarded debug record would come first
+        ILoggingEvent info = RecordingAppender.next(caught("served", "test.app: "));
+        assertThat(info.getFormattedMessage()).matches(OFFSET + " test.app: at-1 42");
+        assertThat(info.getLevel()).isEqualTo(Level.INFO);
+        assertThat(kv(info, "aemp_level")).isEqualTo(7);
+        assertThat(kv(info, "aemp_node")).isEqualTo("served");
+        assertThat(kv(info, "aemp_context")).isEqualTo("test.app");
+        assertThat(kv(info, "aemp_time")).isInstanceOf(Double.class);
+
+        ILoggingEvent warn = RecordingAppender.next(caught("served", "test.app: "));
+        assertThat(warn.getFormattedMessage()).endsWith("warn-1");
+        assertThat(warn.getLevel()).isEqualTo(Level.WARN);
+        assertThat(kv(warn, "aemp_level")).isEqualTo(5);
+
+        ILoggingEvent error = RecordingAppender.next(caught("served", "test.app: "));
+        assertThat(error.getLevel()).isEqualTo(Level.ERROR);
+        assertThat(kv(error, "aemp_level")).isEqualTo(4);
+        // the stack trace travels with the message; its newlines come out escaped
+        String text = error.getFormattedMessage().replaceFirst(OFFSET, "[served]");
+        String start = "[served] test.app: error-1\\x0ajava.lang.IllegalStateException: boom\\x0a\\x09at ";
+        assertThat(text.substring(0, start.length())).isEqualTo(start);
+        assertThat(text.contains("\n")).isFalse();
+    }
+
+    @Test
+    void forwardingStopsWhenTheCatcherCloses() {
+        Node[] n = network();
+        LogForwarding forwarding = LogCatcher.serve(n[1]);
+        Catcher catcher = LogCatcher.catchLogs(n[0], "info");
+        await(() -> forwarding.catchers().size() == 1, "the catcher to connect");
+        app.info("before-close");
+        RecordingAppender.next(caught("served", "before-close"));
+
+        catcher.close();
+        await(() -> forwarding.catchers().isEmpty(), "the serving node to see the catcher port die");
+        assertThat(catcher.nodes()).isEmpty();
+        app.info("after-close");
+        assertThat(RecordingAppender.within(SHORT, caught("served", "after-close"))).isEmpty();
+    }
+
+    @Test
+    void forwardingStopsWhenTheCatchingNodeGoes() {
+        Node[] n = network();
+        LogForwarding forwarding = LogCatcher.serve(n[1]);
+        LogCatcher.catchLogs(n[0], LogLevel.WARN);
+        await(() -> forwarding.catchers().size() == 1, "the catcher to connect");
+        n[0].close();
+        await(() -> forwarding.catchers().isEmpty(), "the serving node to see the link go");
+    }
+
+    @Test
+    void aSecondCatchReplacesTheFirst() {
+        Node[] n = network();
+        LogForwarding forwarding = LogCatcher.serve(n[1]);
+        Catcher first = LogCatcher.catchLogs(n[0], LogLevel.INFO);
+        await(() -> forwarding.catchers().size() == 1, "the first catcher to connect");
+        PortId firstPort = forwarding.catchers().get(0);
+        Catcher second = LogCatcher.catchLogs(n[0], LogLevel.WARN);
+        assertThat(first.isClosed()).isTrue();
+        await(() -> forwarding.catchers().size() == 1 && !forwarding.catchers().contains(firstPort),
+                "the second catcher to take over");
+        app.info("info-after-replace");
+        app.warn("warn-after-replace");
+        assertThat(RecordingAppender.next(caught("served", "test.app: ")).getFormattedMessage())
+                .endsWith("warn-after-replace");
+        LogCatcher.stopCatching(n[0]);
+        assertThat(second.isClosed()).isTrue();
+        await(() -> forwarding.catchers().isEmpty(), "catching to stop");
+    }
+
+    @Test
+    void servicesInAProfileServeAndCatch() {
+        Node catcher = node("catcher", b -> b.global(true).services(List.of(List.of("AnyEvent::MP::LogCatcher::catch", "warn"))));
+        node("served", b -> b.seeds(catcher.listenAddresses()).services(List.of("AnyEvent::MP::LogCatcher::")));
+        // nothing to wait on but the records themselves: log until one comes through
+        ILoggingEvent got = null;
+        for (int i = 0; got == null; i++) {
+            app.warn("service-{}", i);
+            List<ILoggingEvent> seen = RecordingAppender.within(Duration.ofMillis(100), caught("served", "service-"));
+            got = seen.isEmpty() ? null : seen.get(0);
+            assertThat(i).as("attempts").isLessThan(150);
+        }
+        assertThat(got.getLevel()).isEqualTo(Level.WARN);
+    }
+
+    @Test
+    void catchingRefusesWhatIsNoLevel() {
+        Node node = node("catcher", b -> b);
+        assertThatThrownBy(() -> LogCatcher.catchLogs(node, "loud"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid log level 'loud'");
+        assertThatThrownBy(() -> node("bad", b -> b.services(List.of(List.of("AnyEvent::MP::LogCatcher::catch", "x")))))
+                .hasMessageContaining("invalid log level String x");
+    }
+
+    /** The serving side's wire shape, as a raw port on the catching node sees it. */
+    @Test
+    void connectGetsPerlShapedRecordsAndRepeatedConnectsChangeTheLevel() {
+        Node[] n = network();
+        LogForwarding forwarding = LogCatcher.serve(n[1]);
+        Probe<List<Object>> got = new Probe<>();
+        PortId port = n[0].newPort((ctx, m) -> {
+            if ("test.app".equals(m.get(1))) {
+                got.put(m);
+            }
+        });
+        n[0].send(n[1].nodePort(), LogCatcher.CONNECT, 0, port.toString(), "warn");
+        await(() -> forwarding.catchers().equals(List.of(port)), "the connect");
+
+        app.info("not-sent");
+        app.warn("sent {}", "here");
+        List<Object> record = got.next();
+        assertThat(record).hasSize(4);
+        assertThat(record.get(0)).isInstanceOf(Double.class);
+        assertThat((Double) record.get(0)).isCloseTo(System.currentTimeMillis() / 1000.0,
+                org.assertj.core.data.Offset.offset(10.0));
+        assertThat(record.subList(1, 4)).containsExactly("test.app", 5, "sent here");
+
+        // the same port again, at debug: one subscription, each record once
+        n[0].send(n[1].nodePort(), LogCatcher.CONNECT, 0, port.toString(), 8);
+        await(() -> LogTap.subscriptions().stream()
+                .anyMatch(s -> s.catcher.equals(port) && s.level() == 8), "the level change");
+        assertThat(forwarding.catchers()).containsExactly(port);
+        app.debug("debug-once");
+        app.info("marker");
+        assertThat(got.next().get(3)).isEqualTo("debug-once");
+        assertThat(got.next().get(3)).isEqualTo("marker");
+
+        // level 0: connected, nothing forwarded
+        n[0].send(n[1].nodePort(), LogCatcher.CONNECT, 0, port.toString(), "off");
+        await(() -> LogTap.subscriptions().stream().anyMatch(s -> s.catcher.equals(port) && s.level() == 0),
+                "the level change");
+        app.error("not-at-off");
+        got.nothingWithin(SHORT);
+
+        n[0].kill(port);
+        await(() -> forwarding.catchers().isEmpty(), "the port's death to stop forwarding");
+    }
+
+    @Test
+    void badConnectRequestsAreRefusedWithOneWarning() {
+        Node[] n = network();
+        LogForwarding forwarding = LogCatcher.serve(n[1]);
+        PortId port = n[0].newPort((ctx, m) -> { });
+        PortId to = n[1].nodePort();
+        n[0].send(to, LogCatcher.CONNECT, 0, "not a port", 5);
+        n[0].send(to, LogCatcher.CONNECT, 0, port.toString(), "loud");
+        n[0].send(to, LogCatcher.CONNECT, 0, port.toString(), List.of(5));
+        n[0].send(to, LogCatcher.CONNECT, 0, port.toString(), 10);
+        n[0].send(to, LogCatcher.CONNECT, 0, port.toString(), true);
+        n[0].send(to, LogCatcher.CONNECT);
+        n[0].send(to, LogCatcher.CONNECT, 0, "x".repeat(100_000), 5);
+        n[0].send(to, LogCatcher.CONNECT, 0, "catcher#", 5);
+        ILoggingEvent warning = RecordingAppender.next(e -> e.getLoggerName().equals(LogForwarding.class.getName())
+                && e.getLevel() == Level.WARN);
+        // requests run on any worker, so any of them may be the one reported
+        assertThat(warning.getFormattedMessage()).startsWith("log catcher connect from node catcher refused: ");
+        n[0].send(to, LogCatcher.CONNECT, 0, port.toString(), 5);
+        await(() -> forwarding.catchers().equals(List.of(port)), "a good connect after the bad ones");
+        assertThat(RecordingAppender.within(SHORT, e -> e.getLoggerName().equals(LogForwarding.class.getName())
+                && e.getLevel() == Level.WARN)).as("further warnings within a minute").isEmpty();
+        assertThat(n[1].isClosed()).isFalse();
+    }
+
+    @Test
+    void aCatcherThatCannotKeepUpLosesRecordsAndTheLossIsReported() {
+        Node[] n = network();
+        LogForwarding forwarding = LogCatcher.serve(n[1], new ForwardingLimits(2, 1, 4, Duration.ofMillis(200)));
+        PortId port = n[0].newPort((ctx, m) -> { });
+        n[0].send(n[1].nodePort(), LogCatcher.CONNECT, 0, port.toString(), 7);
+        await(() -> forwarding.catchers().size() == 1, "the connect");
+        for (int i = 0; i < 50; i++) {
+            app.info("flood {}", i);
+        }
+        assertThat(forwarding.droppedRecords()).isGreaterThanOrEqualTo(40);
+        ILoggingEvent report = RecordingAppender.next(e -> e.getLoggerName().equals(LogForwarding.class.getName())
+                && e.getFormattedMessage().contains("dropped"));
+        assertThat(report.getFormattedMessage()).matches(
+                "node served dropped \\d+ log records for catcher catcher#\\S+: its queue of 2 records was full");
+    }
+
+    @Test
+    void tooManyCatchersAreRefused() {
+        Node[] n = network();
+        LogForwarding forwarding = LogCatcher.serve(n[1], new ForwardingLimits(10, 10, 2, Duration.ofSeconds(10)));
+        for (int i = 0; i < 3; i++) {
+            n[0].send(n[1].nodePort(), LogCatcher.CONNECT, 0, n[0].newPort((ctx, m) -> { }).toString(), 3);
+        }
+        ILoggingEvent warning = RecordingAppender.next(e -> e.getLoggerName().equals(LogForwarding.class.getName())
+                && e.getLevel() == Level.WARN);
+        assertThat(warning.getFormattedMessage()).contains("serves 2 catchers already");
+        assertThat(forwarding.catchers()).hasSize(2);
+        forwarding.close();
+        assertThat(forwarding.catchers()).isEmpty();
+    }
+}
