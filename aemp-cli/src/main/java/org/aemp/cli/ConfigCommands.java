@@ -33,7 +33,10 @@ import org.aemp.tls.CertificateGenerator;
 final class ConfigCommands {
     /** The options with plain {@code set<opt>}/{@code del<opt>} commands, in Perl's order. */
     static final List<String> OPTIONS = List.of("monitor_timeout", "connect_interval", "framing_format",
-            "auth_offer", "auth_accept", "autocork", "nodelay", "secure");
+            "auth_offer", "auth_accept", "autocork", "nodelay", "secure",
+            // Java-only keys; Perl nodes ignore them
+            "handshake_timeout", "max_handshakes", "max_handshakes_per_address", "auth_failure_delay",
+            "liveness_timeout");
 
     /** The characters of a generated secret (Perl's {@code nonce62}). */
     static final String SECRET_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -286,6 +289,14 @@ final class ConfigCommands {
                     + " array.";
             case "autocork" -> "Sets autocork (write batching; default false).";
             case "nodelay" -> "Sets nodelay (TCP_NODELAY; default true).";
+            case "handshake_timeout" -> "Sets handshake_timeout, the deadline of a handshake in seconds (default 10;"
+                    + " Java only).";
+            case "max_handshakes" -> "Sets max_handshakes, handshakes under way at once (default 256; Java only).";
+            case "max_handshakes_per_address" -> "Sets max_handshakes_per_address (default 32; Java only).";
+            case "auth_failure_delay" -> "Sets auth_failure_delay, the longest wait after failed authentication,"
+                    + " in seconds (default 5; Java only).";
+            case "liveness_timeout" -> "Sets liveness_timeout: a link silent this long, in seconds, counts as lost"
+                    + " (default 15; Java only).";
             default -> "Sets " + opt + ".";
         };
     }

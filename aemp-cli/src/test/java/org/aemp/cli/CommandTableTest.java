@@ -23,11 +23,14 @@ class CommandTableTest {
     }
 
     @Test
-    void theAliasesAreExactlyThoseOfPerlsAemp() {
+    void theAliasesAreThoseOfPerlsAempPlusTheJavaOnlyKeys() {
         assertThat(table.names().stream().filter(n -> table.lookup(n, false).map(e -> !e.name().equals(n)).orElse(false)))
                 .containsExactlyInAnyOrder("nodeid", "secret", "cert", "seeds", "binds", "services", "parent", "secure",
                         "monitor_timeout", "connect_interval", "framing_format", "auth_offer", "auth_accept",
-                        "autocork", "nodelay");
+                        "autocork", "nodelay",
+                        // Java only
+                        "handshake_timeout", "max_handshakes", "max_handshakes_per_address", "auth_failure_delay",
+                        "liveness_timeout");
     }
 
     @Test
