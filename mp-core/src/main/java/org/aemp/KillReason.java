@@ -24,6 +24,8 @@ public final class KillReason {
     public static final String NO_SUCH_PORT = "no_such_port";
     /** Type word of a lost or failed connection. */
     public static final String TRANSPORT_ERROR = "transport_error";
+    /** Type word of a port killed because more messages waited than its mailbox capacity. */
+    public static final String MAILBOX_OVERFLOW = "mailbox_overflow";
 
     private final List<Object> values;
 

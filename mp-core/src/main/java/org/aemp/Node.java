@@ -77,7 +77,8 @@ public final class Node implements AutoCloseable {
         PortNames names = config.localPortPrefix().isPresent()
                 ? new PortNames(runiq, bareCounters ? "" : config.localPortPrefix().get())
                 : new PortNames(runiq, bareCounters);
-        this.kernel = new Kernel(this, id, names, config.workerThreads(), config.secure());
+        this.kernel = new Kernel(this, id, names, config.workerThreads(), config.secure(),
+                config.mailboxBusyMessages(), config.mailboxBusyBytes());
         config.functions().forEach(kernel.functions()::register);
         kernel.allowTypes(type -> codecs.stream().anyMatch(c -> c.canEncode(type)));
 
@@ -104,7 +105,7 @@ public final class Node implements AutoCloseable {
                 PROVIDER);
         Network.Limits limits = new Network.Limits(config.connectInterval(), config.monitorTimeout(),
                 config.livenessTimeout(), config.maxHandshakes(), config.maxHandshakesPerAddress(),
-                config.authFailureDelay());
+                config.authFailureDelay(), config.linkBusyThreshold(), config.linkBacklogLimit());
         this.network = new Network(kernel, kernel.workers(), settings, transport, config.ioThreads(), limits);
         kernel.attach(network);
         this.global = new GlobalService(kernel, network, config.monitorTimeout());
@@ -271,6 +272,60 @@ public final class Node implements AutoCloseable {
         @SuppressWarnings("unchecked")
         List<Object> m = (List<Object>) requireNonNull(message, "message");
         kernel.send(requireNonNull(to, "to"), m);
+    }
+
+    /**
+     * AEMP {@code snd}, but only if the destination can take it now: returns false, and sends
+     * nothing, if the link to the port's node is busy (more than {@link NodeConfig#linkBusyThreshold}
+     * queued for it) or the local port's mailbox is (see {@link NodeConfig#mailboxBusyMessages}).
+     * A producer that gets false can wait with {@link #whenReady} and try again, so that memory
+     * stays bounded however slow the receiver. A plain {@link #send} never refuses: at a link's hard
+     * limit the link fails and its monitors fire. Never blocks.
+     *
+     * @return true if the message was sent (queued), false if refused
+     * @throws IllegalArgumentException as {@link #send} does
+     */
+    public boolean trySend(PortId to, Object... message) {
+        return kernel.trySend(requireNonNull(to, "to"), Messages.wrap(message));
+    }
+
+    /**
+     * Completes (on any thread) once {@code to} can take messages again: the link to its node, or
+     * its local mailbox, is no longer busy. Completes at once if it is not busy.
+     */
+    public CompletableFuture<Void> whenReady(PortId to) {
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        kernel.whenReady(requireNonNull(to, "to"), () -> ready.complete(null));
+        return ready;
+    }
+
+    /**
+     * Calls {@code listener} whenever the link to a node turns busy or ready again, on a worker
+     * thread, one call at a time, in order.
+     *
+     * @return a guard that removes the listener
+     */
+    public Guard monitorBusy(BusyListener listener) {
+        return network.monitorBusy(requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Gives local {@code port} a hard mailbox capacity: once more than {@code messages} wait, the
+     * port is killed with {@code ("mailbox_overflow", ...)}, so its monitors fire, and what waited
+     * is dropped. 0 removes the capacity (the default: a busy mailbox only slows its senders).
+     *
+     * @throws IllegalArgumentException if {@code port} is not local, or {@code messages} is negative
+     */
+    public void limitMailbox(PortId port, int messages) {
+        if (messages < 0) {
+            throw new IllegalArgumentException("messages must be >= 0: " + messages);
+        }
+        kernel.mailboxCapacity(requireNonNull(port, "port"), messages);
+    }
+
+    /** The numbers to watch on this node: its links, busy mailboxes and failure counts. A snapshot. */
+    public NodeStats stats() {
+        return network.stats(kernel.busyMailboxes());
     }
 
     // ---- kill ----
@@ -532,25 +587,42 @@ public final class Node implements AutoCloseable {
     // ---- lifecycle ----
 
     /**
-     * Closes the node: kills every local port with {@code ("shutdown", ...)} (monitors fire), closes
-     * the connections, and stops the threads, waiting a few seconds for running callbacks.
-     * Idempotent; never throws.
+     * Closes the node: kills every local port with {@code ("shutdown", ...)} (monitors fire, here
+     * and on linked nodes), hands what is queued on links to the sockets, waiting up to the
+     * configured {@link NodeConfig#closeTimeout() close timeout} until they took it, closes the
+     * connections, and stops the threads, waiting a few seconds for running callbacks. Logs how
+     * many messages were not sent, if any. Idempotent; never throws.
      */
     @Override
     public void close() {
+        close(config.closeTimeout());
+    }
+
+    /**
+     * Like {@link #close()}, waiting up to {@code grace} for queued messages to be sent.
+     *
+     * @return how many messages were not sent: still queued on a link when the time was up, or
+     *     waiting for a link that was not up; 0 if the node was closed already
+     */
+    public long close(Duration grace) {
+        requireNonNull(grace, "grace");
         if (!closed.compareAndSet(false, true)) {
-            return;
+            return 0;
         }
         if (global != null) {
             global.close();
         }
         kernel.killAll();
         kernel.awaitQuiet(Duration.ofSeconds(5));
-        if (network != null) {
-            network.close();
-        }
+        long unsent = network == null ? 0 : network.close(grace);
         kernel.stop(Duration.ofSeconds(5));
-        log.info("node {} stopped", id);
+        if (unsent > 0) {
+            log.warn("node {} stopped: {} messages were not sent (not taken by the peers within {} ms)", id, unsent,
+                    grace.toMillis());
+        } else {
+            log.info("node {} stopped", id);
+        }
+        return unsent;
     }
 
     /** True once {@link #close()} has been called. */

@@ -51,6 +51,11 @@ public final class NodeConfig {
     private final int maxHandshakesPerAddress;
     private final Duration authFailureDelay;
     private final Duration livenessTimeout;
+    private final long linkBusyThreshold;
+    private final long linkBacklogLimit;
+    private final int mailboxBusyMessages;
+    private final long mailboxBusyBytes;
+    private final Duration closeTimeout;
     private final int workerThreads;
     private final int ioThreads;
     private final String runiq;
@@ -81,6 +86,11 @@ public final class NodeConfig {
         this.maxHandshakesPerAddress = b.maxHandshakesPerAddress;
         this.authFailureDelay = b.authFailureDelay;
         this.livenessTimeout = b.livenessTimeout;
+        this.linkBusyThreshold = b.linkBusyThreshold;
+        this.linkBacklogLimit = b.linkBacklogLimit;
+        this.mailboxBusyMessages = b.mailboxBusyMessages;
+        this.mailboxBusyBytes = b.mailboxBusyBytes;
+        this.closeTimeout = b.closeTimeout;
         this.workerThreads = b.workerThreads;
         this.ioThreads = b.ioThreads;
         this.runiq = b.runiq;
@@ -119,6 +129,11 @@ public final class NodeConfig {
         b.maxHandshakesPerAddress = maxHandshakesPerAddress;
         b.authFailureDelay = authFailureDelay;
         b.livenessTimeout = livenessTimeout;
+        b.linkBusyThreshold = linkBusyThreshold;
+        b.linkBacklogLimit = linkBacklogLimit;
+        b.mailboxBusyMessages = mailboxBusyMessages;
+        b.mailboxBusyBytes = mailboxBusyBytes;
+        b.closeTimeout = closeTimeout;
         b.workerThreads = workerThreads;
         b.ioThreads = ioThreads;
         b.runiq = runiq;
@@ -231,6 +246,31 @@ public final class NodeConfig {
         return livenessTimeout;
     }
 
+    /** The backlog of a link, in bytes, above which it is busy. */
+    public long linkBusyThreshold() {
+        return linkBusyThreshold;
+    }
+
+    /** The backlog of a link, in bytes, at which a plain send fails it. */
+    public long linkBacklogLimit() {
+        return linkBacklogLimit;
+    }
+
+    /** Messages waiting in one mailbox above which it is busy. */
+    public int mailboxBusyMessages() {
+        return mailboxBusyMessages;
+    }
+
+    /** Bytes (of messages from other nodes) waiting in one mailbox above which it is busy. */
+    public long mailboxBusyBytes() {
+        return mailboxBusyBytes;
+    }
+
+    /** How long {@link Node#close()} waits for queued messages to be sent. */
+    public Duration closeTimeout() {
+        return closeTimeout;
+    }
+
     public int workerThreads() {
         return workerThreads;
     }
@@ -275,6 +315,11 @@ public final class NodeConfig {
         private int maxHandshakesPerAddress = 32;
         private Duration authFailureDelay = Duration.ofSeconds(5);
         private Duration livenessTimeout = Duration.ofSeconds(15);
+        private long linkBusyThreshold = 1 << 20;
+        private long linkBacklogLimit = 32 << 20;
+        private int mailboxBusyMessages = 10_000;
+        private long mailboxBusyBytes = 8 << 20;
+        private Duration closeTimeout = Duration.ofSeconds(5);
         private List<String> framingFormat;
         private List<String> authOffer = DEFAULT_AUTH_OFFER;
         private List<String> authAccept = DEFAULT_AUTH_ACCEPT;
@@ -512,6 +557,71 @@ public final class NodeConfig {
          */
         public Builder livenessTimeout(Duration timeout) {
             this.livenessTimeout = positive(timeout, "livenessTimeout");
+            return this;
+        }
+
+        /**
+         * The backlog of a link (bytes queued for it and not yet taken by the socket) above which it
+         * is busy (default 1 MiB; profile key {@code link_busy_threshold}): {@link Node#trySend}
+         * refuses, {@link Node#monitorBusy} listeners hear it, and it is ready again at half.
+         */
+        public Builder linkBusyThreshold(long bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("linkBusyThreshold must be >= 1024: " + bytes);
+            }
+            this.linkBusyThreshold = bytes;
+            return this;
+        }
+
+        /**
+         * The backlog of a link at which a plain send fails the link, so that its monitors fire
+         * rather than memory growing without end (default 32 MiB; profile key
+         * {@code link_backlog_limit}). One message is always taken into an empty backlog, however
+         * large.
+         */
+        public Builder linkBacklogLimit(long bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("linkBacklogLimit must be >= 1024: " + bytes);
+            }
+            this.linkBacklogLimit = bytes;
+            return this;
+        }
+
+        /**
+         * Messages waiting in one mailbox above which it is busy (default 10,000; profile key
+         * {@code mailbox_busy_messages}): the links that feed it stop reading until it is down to
+         * half, and {@link Node#trySend} to it refuses.
+         */
+        public Builder mailboxBusyMessages(int messages) {
+            if (messages < 1) {
+                throw new IllegalArgumentException("mailboxBusyMessages must be >= 1: " + messages);
+            }
+            this.mailboxBusyMessages = messages;
+            return this;
+        }
+
+        /**
+         * Bytes of messages from other nodes waiting in one mailbox above which it is busy (default
+         * 8 MiB; profile key {@code mailbox_busy_bytes}).
+         */
+        public Builder mailboxBusyBytes(long bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("mailboxBusyBytes must be >= 1024: " + bytes);
+            }
+            this.mailboxBusyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How long {@link Node#close()} waits for the messages queued on links to be sent before it
+         * closes them (default 5 s; profile key {@code close_timeout}).
+         */
+        public Builder closeTimeout(Duration timeout) {
+            requireNonNull(timeout, "closeTimeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("closeTimeout must be >= 0: " + timeout);
+            }
+            this.closeTimeout = timeout;
             return this;
         }
 

@@ -78,7 +78,7 @@ class LoopbackLinkTest {
         b.monitor(p2, down::put);
         b.monitor(a.nodePort(), down::put);
         assertThat(events.next()).isEqualTo("a up");
-        a.network().close(); // the links drop, as if node a had crashed: no port of a is killed
+        a.network().close(java.time.Duration.ZERO); // the links drop, as if node a had crashed: no port of a is killed
         for (int i = 0; i < 3; i++) {
             KillReason r = down.next();
             assertThat(r.values()).startsWith("transport_error", "a");
@@ -97,18 +97,36 @@ class LoopbackLinkTest {
     }
 
     @Test
-    void aMessageThatBreaksTheEncoderFailsTheLinkCleanlyAndTheNextSendReconnects() {
+    void aMessageTheEncoderCannotWriteIsRefusedAtTheCallAndTheLinkGoesOn() {
         Node a = nodes.listening("a");
         Node b = nodes.listening("b");
         b.addAddresses("a", a.listenAddresses());
         Probe<Object> got = new Probe<>();
-        PortId echo = a.receive(new PortId("a", "in"), (ctx, m) -> got.put(m));
+        PortId in = a.receive(new PortId("a", "in"), (ctx, m) -> got.put(m));
         Probe<KillReason> down = new Probe<>();
-        b.send(echo, "before");
+        b.send(in, "before");
         assertThat(got.next()).isEqualTo(List.of("before"));
-        b.monitor(echo, down::put);
-        // a list changed after it was sent: fine for the send-time check, broken by the time the
-        // link's event loop encodes it
+        b.monitor(in, down::put);
+        // the test codec cannot write a string of more than 65535 bytes: the message is encoded at
+        // the call, so the caller hears it
+        assertThatThrownBy(() -> b.send(in, "bad", "x".repeat(70_000))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot encode a message for a (test)");
+        b.send(in, "after");
+        assertThat(got.next()).isEqualTo(List.of("after"));
+        assertThat(down.isEmpty()).as("the link stayed up").isTrue();
+    }
+
+    @Test
+    void aQueuedMessageThatBreaksTheEncoderFailsTheLinkCleanlyAndTheNextSendReconnects() {
+        Node a = nodes.listening("a");
+        Node b = nodes.listening("b");
+        b.addAddresses("a", a.listenAddresses());
+        Probe<Object> got = new Probe<>();
+        PortId in = a.receive(new PortId("a", "in"), (ctx, m) -> got.put(m));
+        Probe<KillReason> down = new Probe<>();
+        b.monitor(in, down::put);
+        // queued while the link is being made and encoded once it is up, on b's event loop; a list
+        // changed meanwhile is lost, and the link fails so that its monitors fire
         List<Object> shifty = new java.util.AbstractList<>() {
             @Override
             public Object get(int i) {
@@ -123,10 +141,10 @@ class LoopbackLinkTest {
                 return 1;
             }
         };
-        b.send(echo, "bad", shifty);
+        b.send(in, "bad", shifty);
         assertThat(down.next().values()).containsExactly("transport_error", "a",
                 "cannot encode a message for a (test): java.util.ConcurrentModificationException: changed after send");
-        b.send(echo, "after");
+        b.send(in, "after");
         assertThat(got.next()).isEqualTo(List.of("after"));
     }
 

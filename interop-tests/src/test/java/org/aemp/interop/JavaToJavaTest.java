@@ -214,7 +214,7 @@ class JavaToJavaTest {
         b.monitorKill(p2, victim);
         ping(b, pair2echo(a)); // mon1s are out, the link is up
 
-        a.network().close(); // a's sockets drop as if it crashed: none of its ports is killed
+        a.network().close(java.time.Duration.ZERO); // a's sockets drop as if it crashed: none of its ports is killed
 
         List<String> fired = new ArrayList<>();
         for (int i = 0; i < 7; i++) {

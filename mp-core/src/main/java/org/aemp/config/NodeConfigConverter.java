@@ -64,6 +64,26 @@ final class NodeConfigConverter {
         if (livenessTimeout != null) {
             b.livenessTimeout(livenessTimeout);
         }
+        Duration closeTimeout = seconds(err, "close_timeout", v);
+        if (closeTimeout != null) {
+            b.closeTimeout(closeTimeout);
+        }
+        Integer linkBusy = count(err, "link_busy_threshold", v);
+        if (linkBusy != null) {
+            err.apply("link_busy_threshold", () -> b.linkBusyThreshold(linkBusy));
+        }
+        Integer backlog = count(err, "link_backlog_limit", v);
+        if (backlog != null) {
+            err.apply("link_backlog_limit", () -> b.linkBacklogLimit(backlog));
+        }
+        Integer mailboxMessages = count(err, "mailbox_busy_messages", v);
+        if (mailboxMessages != null) {
+            b.mailboxBusyMessages(mailboxMessages);
+        }
+        Integer mailboxBytes = count(err, "mailbox_busy_bytes", v);
+        if (mailboxBytes != null) {
+            err.apply("mailbox_busy_bytes", () -> b.mailboxBusyBytes(mailboxBytes));
+        }
         Integer maxHandshakes = count(err, "max_handshakes", v);
         if (maxHandshakes != null) {
             b.maxHandshakes(maxHandshakes);

@@ -9,8 +9,14 @@ import org.aemp.KillReason;
  */
 public interface Inbound {
 
-    /** One message from {@code source}: {@code [port name, elements...]}, on a network thread. */
-    void deliver(String source, List<Object> wire);
+    /**
+     * One message from {@code source}: {@code [port name, elements...]}, on a network thread.
+     *
+     * @param bytes the message's encoded size, for the mailbox's byte count
+     * @return null, or the destination if it is now over its threshold: the caller should stop
+     *     reading from {@code source} until it is ready
+     */
+    Backpressure deliver(String source, List<Object> wire, int bytes);
 
     /**
      * The connection to {@code node} failed or could not be made: every monitor of that node's

@@ -22,9 +22,11 @@ import org.aemp.DownHandler;
 import org.aemp.Guard;
 import org.aemp.KillReason;
 import org.aemp.Node;
+import org.aemp.NodeStats;
 import org.aemp.PortDownException;
 import org.aemp.PortId;
 import org.aemp.Receiver;
+import org.aemp.internal.SafeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +56,8 @@ public final class Kernel implements Inbound {
     private volatile Remote remote = Remote.NONE;
     private volatile Predicate<Class<?>> extraTypes = type -> false;
     private volatile boolean closing;
+    private final int mailboxBusyMessages;
+    private final long mailboxBusyBytes;
 
     /**
      * @param node the public face of this node, handed to callbacks
@@ -61,11 +65,16 @@ public final class Kernel implements Inbound {
      * @param names the port-name source for this node
      * @param workerThreads how many threads run callbacks
      * @param secure refuse remote function calls other than spawns of registered functions
+     * @param mailboxBusyMessages messages waiting in one mailbox above which it is busy
+     * @param mailboxBusyBytes bytes (of messages from other nodes) waiting in one mailbox above which it is busy
      */
-    public Kernel(Node node, String id, PortNames names, int workerThreads, boolean secure) {
+    public Kernel(Node node, String id, PortNames names, int workerThreads, boolean secure, int mailboxBusyMessages,
+            long mailboxBusyBytes) {
         this.node = node;
         this.id = id;
         this.names = names;
+        this.mailboxBusyMessages = mailboxBusyMessages;
+        this.mailboxBusyBytes = mailboxBusyBytes;
         this.workers = new ForkJoinPool(workerThreads, workerFactory(id), null, true);
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = new Thread(r, "aemp-" + id + "-timer");
@@ -139,7 +148,7 @@ public final class Kernel implements Inbound {
     /** AEMP {@code port}: a new local port with this default receiver (null: none). */
     public PortId newPort(Receiver defaultReceiver) {
         PortId port = new PortId(id, names.newLocalName());
-        ports.put(port.name(), new LocalPort(this, port, defaultReceiver));
+        ports.put(port.name(), newLocalPort(port, defaultReceiver));
         return port;
     }
 
@@ -155,6 +164,10 @@ public final class Kernel implements Inbound {
         return () -> p.removeTag(tag, receiver);
     }
 
+    private LocalPort newLocalPort(PortId port, Receiver receiver) {
+        return new LocalPort(this, port, receiver, new MailboxLoad(mailboxBusyMessages, mailboxBusyBytes));
+    }
+
     private LocalPort livePort(PortId port) {
         if (!isLocal(port)) {
             throw new IllegalArgumentException("rcv can only be called on local ports: " + port + " is not on " + id);
@@ -163,7 +176,7 @@ public final class Kernel implements Inbound {
             throw new IllegalArgumentException("cannot register receivers on the node port " + port);
         }
         while (true) {
-            LocalPort p = ports.computeIfAbsent(port.name(), n -> new LocalPort(this, port, null));
+            LocalPort p = ports.computeIfAbsent(port.name(), n -> newLocalPort(port, null));
             if (!p.isDead()) {
                 return p;
             }
@@ -185,7 +198,7 @@ public final class Kernel implements Inbound {
     /** AEMP {@code snd}: delivers locally, or hands the message to the network. Never blocks. */
     public void send(PortId to, List<Object> message) {
         if (to.node().equals(id)) {
-            deliverLocal(id, to.name(), message);
+            deliverLocal(id, to.name(), message, 0);
         } else {
             Messages.checkPlain(message, extraTypes);
             sendRemote(to.node(), to.name(), message);
@@ -204,17 +217,84 @@ public final class Kernel implements Inbound {
         r.send(node, Messages.withHead(portName, body));
     }
 
-    private void deliverLocal(String source, String name, List<Object> message) {
+    /** Delivers to a local port or the node port; returns the port if its mailbox is busy now. */
+    private LocalPort deliverLocal(String source, String name, List<Object> message, int bytes) {
         if (name.isEmpty()) {
             nodePort.handle(source, message);
-            return;
+            return null;
         }
         LocalPort p = ports.get(name);
         if (p != null) {
-            p.deliver(source, message);
-        } else if (TRACE.isTraceEnabled()) {
+            return p.deliver(source, message, bytes) ? p : null;
+        }
+        if (TRACE.isTraceEnabled()) {
             TRACE.trace("DROP {}#{} (no such port) {}", id, name, message);
         }
+        return null;
+    }
+
+    /**
+     * AEMP {@code snd}, but only if the destination can take it now: false (and nothing sent) if
+     * the local port's mailbox, or the link to the port's node, is busy. Never blocks.
+     */
+    public boolean trySend(PortId to, List<Object> message) {
+        if (to.node().equals(id)) {
+            LocalPort p = to.isNodePort() ? null : ports.get(to.name());
+            if (p != null && p.load.isBusy()) {
+                return false;
+            }
+            deliverLocal(id, to.name(), message, 0);
+            return true;
+        }
+        Messages.checkPlain(message, extraTypes);
+        if (TRACE.isTraceEnabled()) {
+            TRACE.trace("SND {} <- {} {}", to.node(), to.name(), message);
+        }
+        Remote r = remote;
+        if (r == Remote.NONE) {
+            nodeDown(to.node(), KillReason.transportError(to.node(), "no known address"));
+            return true;
+        }
+        return r.trySend(to.node(), Messages.withHead(to.name(), message));
+    }
+
+    /**
+     * Runs {@code ready} (on any thread; it must only hand off) once {@code to} can take messages:
+     * its mailbox, or the link to its node, is not busy; at once if it is not.
+     */
+    public void whenReady(PortId to, Runnable ready) {
+        if (to.node().equals(id)) {
+            LocalPort p = to.isNodePort() ? null : ports.get(to.name());
+            if (p == null) {
+                ready.run();
+            } else {
+                p.load.whenReady(ready);
+            }
+        } else {
+            remote.whenReady(to.node(), ready);
+        }
+    }
+
+    /** Kills local {@code port} with {@code mailbox_overflow} once more than {@code messages} wait (0: no limit). */
+    public void mailboxCapacity(PortId port, int messages) {
+        if (!isLocal(port) || port.isNodePort()) {
+            throw new IllegalArgumentException("mailbox capacity applies to local ports only: " + port);
+        }
+        LocalPort p = ports.get(port.name());
+        if (p != null) {
+            p.capacity(messages);
+        }
+    }
+
+    /** Local ports whose mailbox is busy now. */
+    public List<NodeStats.Mailbox> busyMailboxes() {
+        List<NodeStats.Mailbox> busy = new java.util.ArrayList<>();
+        for (LocalPort p : ports.values()) {
+            if (p.load.isBusy()) {
+                busy.add(new NodeStats.Mailbox(p.id, p.load.messages(), p.load.bytes()));
+            }
+        }
+        return busy;
     }
 
     /**
@@ -222,19 +302,21 @@ public final class Kernel implements Inbound {
      * by the network on its event loop; never runs user code there.
      */
     @Override
-    public void deliver(String source, List<Object> wire) {
+    public Backpressure deliver(String source, List<Object> wire, int bytes) {
         if (TRACE.isTraceEnabled()) {
             TRACE.trace("RCV {} -> {}", source, wire);
         }
         if (wire.isEmpty()) {
-            return; // AEMP keepalive
+            return null; // AEMP keepalive
         }
         Object name = wire.get(0);
         if (!(name instanceof String portName)) {
-            log.warn("message from {} dropped: its first element must be a port name, got {}", source, name);
-            return;
+            log.warn("message from {} dropped: its first element must be a port name, got {}", SafeText.of(source),
+                    SafeText.of(name));
+            return null;
         }
-        deliverLocal(source, portName, wire.subList(1, wire.size()));
+        LocalPort busy = deliverLocal(source, portName, wire.subList(1, wire.size()), bytes);
+        return busy == null ? null : busy.load;
     }
 
     // ---- kill ----
@@ -410,7 +492,7 @@ public final class Kernel implements Inbound {
             return;
         }
         PortId portId = new PortId(id, name);
-        LocalPort port = new LocalPort(this, portId, null);
+        LocalPort port = newLocalPort(portId, null);
         if (ports.putIfAbsent(name, port) != null) {
             log.warn("spawn request from {} refused: port {} already exists", source, portId);
             return;

@@ -34,6 +34,9 @@ final class LocalPort implements Runnable, Context {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Map<String, Receiver> tags = new ConcurrentHashMap<>(4);
     private volatile Receiver defaultReceiver;
+    final MailboxLoad load;
+    private volatile int capacity; // 0: none
+    private volatile KillReason overflow; // set once the mailbox went over its capacity
 
     private List<MonitorAction.Entry> monitors = new ArrayList<>(2); // guarded by this; null once dead
     private volatile boolean dead;
@@ -42,19 +45,40 @@ final class LocalPort implements Runnable, Context {
     private String sourceNode = ""; // worker
     private KillReason selfKill; // worker: a kill issued by the running callback
 
-    LocalPort(Kernel kernel, PortId id, Receiver defaultReceiver) {
+    LocalPort(Kernel kernel, PortId id, Receiver defaultReceiver, MailboxLoad load) {
         this.kernel = kernel;
         this.id = id;
         this.defaultReceiver = defaultReceiver;
+        this.load = load;
     }
 
     // ---- producers (any thread) ----
 
-    /** Queues a message from {@code source}. Dropped silently if the port is dead, as in AEMP. */
-    void deliver(String source, List<Object> message) {
-        if (!dead) {
-            enqueue(new Delivery(source, message));
+    /**
+     * Queues a message from {@code source}. Dropped silently if the port is dead, as in AEMP.
+     *
+     * @param bytes its encoded size if it came from another node, else 0
+     * @return true if the mailbox is busy now (over its threshold)
+     */
+    boolean deliver(String source, List<Object> message, int bytes) {
+        if (dead || overflow != null) {
+            return false;
         }
+        enqueue(new Delivery(source, message, bytes));
+        boolean busy = load.added(bytes);
+        int cap = capacity;
+        if (cap > 0 && load.messages() > cap && overflow == null) {
+            overflow = KillReason.of(KillReason.MAILBOX_OVERFLOW, load.messages() + " messages waiting, capacity " + cap);
+            if (scheduled.compareAndSet(false, true)) {
+                kernel.execute(this);
+            }
+        }
+        return busy;
+    }
+
+    /** Kills the port with {@code mailbox_overflow} once more than {@code messages} wait (0: no limit). */
+    void capacity(int messages) {
+        capacity = messages;
     }
 
     /** Kills the port: after the running callback if called from it, else in mailbox order. */
@@ -150,6 +174,10 @@ final class LocalPort implements Runnable, Context {
         runner = Thread.currentThread();
         try {
             for (int i = 0; i < BATCH && !dead; i++) {
+                if (overflow != null) {
+                    die(overflow, null);
+                    break;
+                }
                 Object entry = mailbox.poll();
                 if (entry == null) {
                     break;
@@ -173,6 +201,7 @@ final class LocalPort implements Runnable, Context {
     private void handle(Object entry) {
         if (entry instanceof Delivery d) {
             sourceNode = d.source;
+            load.removed(d.bytes);
             try {
                 dispatch(d.message);
             } catch (Throwable t) {
@@ -234,6 +263,7 @@ final class LocalPort implements Runnable, Context {
                 task.dropped();
             }
         }
+        load.cleared(); // links held back for this port read again
         kernel.portDied(this, reason, fired, cause);
     }
 
@@ -265,7 +295,7 @@ final class LocalPort implements Runnable, Context {
     }
 
     /** A message in the mailbox. */
-    private record Delivery(String source, List<Object> message) {
+    private record Delivery(String source, List<Object> message, int bytes) {
     }
 
     /** A kill in the mailbox. */

@@ -90,6 +90,45 @@ public final class Messages {
      *
      * @throws IllegalArgumentException naming the offending element and its type
      */
+    /**
+     * About how many bytes {@code message} takes encoded: enough to bound the messages held for a
+     * node while its link is being made, before the framing is known. Never less than 1.
+     */
+    public static long estimateSize(List<?> message) {
+        return Math.max(1, estimate(message, 0));
+    }
+
+    private static long estimate(Object v, int depth) {
+        if (v == null || v instanceof Boolean) {
+            return 5;
+        }
+        if (v instanceof String s) {
+            return s.length() + 2L;
+        }
+        if (v instanceof byte[] b) {
+            return b.length + 2L;
+        }
+        if (v instanceof Number) {
+            return 9;
+        }
+        if (depth > 512) {
+            return 1;
+        }
+        long n = 2;
+        if (v instanceof List<?> list) {
+            for (Object o : list) {
+                n += 1 + estimate(o, depth + 1);
+            }
+        } else if (v instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                n += 2 + estimate(e.getKey(), depth + 1) + estimate(e.getValue(), depth + 1);
+            }
+        } else {
+            n += 16; // a type some codec carries: a rough guess
+        }
+        return n;
+    }
+
     public static void checkPlain(List<?> message, Predicate<Class<?>> extra) {
         for (int i = 0, n = message.size(); i < n; i++) {
             Object v = message.get(i);

@@ -16,6 +16,15 @@ public interface Remote {
      */
     void send(String node, List<?> message);
 
+    /**
+     * Like {@link #send}, but only if the link to {@code node} can take it now: false, and nothing
+     * queued, if the link (or the queue of a link being made) is busy.
+     */
+    boolean trySend(String node, List<?> message);
+
+    /** Runs {@code ready} (on any thread) once the link to {@code node} is not busy; at once if it is not. */
+    void whenReady(String node, Runnable ready);
+
     /** Like {@link #send}, but only if a connection to {@code node} is up; never connects. */
     void sendIfUp(String node, List<?> message);
 
@@ -34,6 +43,16 @@ public interface Remote {
 
         @Override
         public void sendIfUp(String node, List<?> message) {
+        }
+
+        @Override
+        public boolean trySend(String node, List<?> message) {
+            return true; // goes where send goes: nowhere, and the node's monitors fire
+        }
+
+        @Override
+        public void whenReady(String node, Runnable ready) {
+            ready.run();
         }
 
         @Override

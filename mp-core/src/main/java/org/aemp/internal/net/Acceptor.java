@@ -28,6 +28,7 @@ final class Acceptor {
     private final Duration liveness;
     private final Admission admission;
     private final RefusalLog refusals;
+    private final NetworkCounters failures;
     private final int maxPerAddress;
     private final Function<Admission.Ticket, HandshakeHandler> handshakes;
     private final List<Channel> servers = new CopyOnWriteArrayList<>();
@@ -36,7 +37,8 @@ final class Acceptor {
      * @param handshakes makes the handshake of an admitted connection
      */
     Acceptor(EventLoopGroup group, Transport transport, ChannelGroup channels, Duration liveness, Admission admission,
-            int maxPerAddress, RefusalLog refusals, Function<Admission.Ticket, HandshakeHandler> handshakes) {
+            int maxPerAddress, RefusalLog refusals, NetworkCounters failures,
+            Function<Admission.Ticket, HandshakeHandler> handshakes) {
         this.group = group;
         this.transport = transport;
         this.channels = channels;
@@ -44,6 +46,7 @@ final class Acceptor {
         this.admission = admission;
         this.maxPerAddress = maxPerAddress;
         this.refusals = refusals;
+        this.failures = failures;
         this.handshakes = handshakes;
     }
 
@@ -105,11 +108,13 @@ final class Acceptor {
         InetAddress source = ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress()
                 : InetAddress.getLoopbackAddress();
         Admission.Ticket ticket = admission.admit(source, () -> {
+            failures.refusedConnections.increment();
             refusals.warn(source, "dropped handshakes", "handshake with " + ch.remoteAddress()
                     + " dropped: too many handshakes under way (max_handshakes); the oldest unfinished one makes room");
             ch.close();
         });
         if (ticket == null) {
+            failures.refusedConnections.increment();
             refusals.warn(source, "refused connections", "connection from " + ch.remoteAddress()
                     + " refused: too many handshakes under way from its address (max_handshakes_per_address "
                     + maxPerAddress + ")");

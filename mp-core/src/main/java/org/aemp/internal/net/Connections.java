@@ -14,9 +14,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.aemp.KillReason;
+import org.aemp.LinkStats;
 import org.aemp.internal.SafeText;
+import org.aemp.internal.kernel.Messages;
 import org.aemp.internal.kernel.Inbound;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +62,8 @@ final class Connections implements HandshakeHandler.Links {
     private static final Logger log = LoggerFactory.getLogger(Connections.class);
     /** How long a link has to answer when a newer connection from its node is waiting. */
     static final Duration PROOF_OF_LIFE = Duration.ofSeconds(2);
+    /** Nodes without a link that the table holds at most (being connected, or reporting down). */
+    static final int MAX_UNCONNECTED = 10_000;
 
     /** Makes a handshake for an on-demand dial to a node (the argument). */
     interface DialFactory {
@@ -73,16 +78,19 @@ final class Connections implements HandshakeHandler.Links {
     private final EventLoopGroup timers;
     private final Duration connectInterval;
     private final Duration monitorTimeout;
-    private final Duration liveness;
+    private final Link.Limits limits;
     private final DialFactory dials;
     private final RefusalLog refusals;
     private final Map<String, RemoteNode> nodes = new ConcurrentHashMap<>();
+    /** How many entries have a link up: the others count against {@link #MAX_UNCONNECTED}. */
+    private final AtomicInteger upCount = new AtomicInteger();
     private final Function<Link, FrameHandler> frames;
+    private final NetworkCounters failures;
     private volatile boolean closed;
 
     Connections(String self, Inbound kernel, NodeEvents events, AddressBook addresses, Dialer dialer,
-            EventLoopGroup timers, Duration connectInterval, Duration monitorTimeout, Duration liveness,
-            DialFactory dials, RefusalLog refusals, Function<Link, FrameHandler> frames) {
+            EventLoopGroup timers, Duration connectInterval, Duration monitorTimeout, Link.Limits limits,
+            DialFactory dials, RefusalLog refusals, Function<Link, FrameHandler> frames, NetworkCounters failures) {
         this.self = self;
         this.kernel = kernel;
         this.events = events;
@@ -91,47 +99,125 @@ final class Connections implements HandshakeHandler.Links {
         this.timers = timers;
         this.connectInterval = connectInterval;
         this.monitorTimeout = monitorTimeout;
-        this.liveness = liveness;
+        this.limits = limits;
         this.dials = dials;
         this.refusals = refusals;
         this.frames = frames;
+        this.failures = failures;
     }
 
     // ---- sending (any thread) ----
 
+    /**
+     * The node's entry, made if it has none; null if the table is full of nodes not connected
+     * (then {@code why} says so).
+     */
     private RemoteNode node(String id) {
         RemoteNode rn = nodes.get(id); // the common case, without computeIfAbsent's locking
-        return rn != null ? rn : nodes.computeIfAbsent(id, RemoteNode::new);
+        if (rn != null) {
+            return rn;
+        }
+        if (nodes.size() - upCount.get() >= MAX_UNCONNECTED) {
+            return null;
+        }
+        return nodes.computeIfAbsent(id, RemoteNode::new);
     }
 
     /** Sends to {@code nodeId}, connecting on demand; see {@link org.aemp.internal.kernel.Remote#send}. */
     void send(String nodeId, List<?> message) {
-        RemoteNode rn = node(nodeId);
-        Link link = rn.link;
-        if (link != null) {
-            link.write(message);
+        offer(nodeId, message, Link.Mode.SEND);
+    }
+
+    /** Like {@link #send}, but refused (false, nothing queued) if the link or its queue is busy. */
+    boolean trySend(String nodeId, List<?> message) {
+        return offer(nodeId, message, Link.Mode.TRY);
+    }
+
+    private boolean offer(String nodeId, List<?> message, Link.Mode mode) {
+        while (true) {
+            RemoteNode rn = node(nodeId);
+            if (rn == null) {
+                tableFull(nodeId);
+                return true; // not queued, but the node's monitors fire: no silent hole
+            }
+            Link link = rn.link;
+            if (link != null) {
+                return link.write(message, mode) != Link.Outcome.REFUSED;
+            }
+            String overflow = null;
+            int attempt;
+            synchronized (rn) {
+                if (rn.removed) {
+                    continue; // left the table meanwhile: look again
+                }
+                if (rn.link != null) {
+                    return rn.link.write(message, mode) != Link.Outcome.REFUSED;
+                }
+                if (closed) {
+                    return true;
+                }
+                long size = Messages.estimateSize(message);
+                if (mode == Link.Mode.TRY && rn.queuedBytes + size > limits.busyBytes() && rn.queuedBytes > 0) {
+                    rn.counters.refusals.increment();
+                    return false;
+                }
+                attempt = rn.attempt;
+                if (rn.state == RemoteNode.State.CONNECTING && rn.queuedBytes > 0
+                        && rn.queuedBytes + size > limits.limitBytes()) {
+                    rn.counters.overflows.increment();
+                    overflow = "backlog limit reached while connecting: about " + rn.queuedBytes + " bytes queued"
+                            + " for node " + SafeText.escape(rn.id) + " (link_backlog_limit)";
+                } else {
+                    rn.queue.add(message);
+                    rn.queuedBytes += size;
+                    if (rn.state == RemoteNode.State.IDLE) {
+                        startConnect(rn);
+                    }
+                }
+            }
+            if (overflow != null) {
+                giveUp(rn, attempt, overflow); // the queued messages are lost: the node's monitors fire
+            }
+            return true;
+        }
+    }
+
+    private void tableFull(String nodeId) {
+        String reason = "too many nodes not connected (" + MAX_UNCONNECTED + "): not connecting to another";
+        refusals.warn("table", "refused connects", "message for node " + nodeId + " dropped: " + reason);
+        kernel.nodeDown(nodeId, KillReason.transportError(nodeId, reason));
+    }
+
+    /** Runs {@code ready} once {@code nodeId}'s link, or its queue while connecting, has room. */
+    void whenReady(String nodeId, Runnable ready) {
+        RemoteNode rn = nodes.get(nodeId);
+        if (rn == null) {
+            ready.run();
             return;
         }
+        Link link;
         synchronized (rn) {
-            if (rn.link != null) {
-                rn.link.write(message);
+            link = rn.link;
+            if (link == null && !rn.removed && rn.queuedBytes > limits.busyBytes() / 2) {
+                rn.readyWaiters.add(ready);
                 return;
             }
-            if (closed) {
-                return;
-            }
-            rn.queue.add(message);
-            if (rn.state == RemoteNode.State.IDLE) {
-                startConnect(rn);
-            }
+        }
+        if (link != null) {
+            link.whenReady(ready);
+        } else {
+            ready.run();
         }
     }
 
     /** Starts connecting to {@code nodeId} if no link is up or being made (keepalive of global nodes). */
     void connect(String nodeId) {
         RemoteNode rn = node(nodeId);
+        if (rn == null) {
+            return;
+        }
         synchronized (rn) {
-            if (rn.state == RemoteNode.State.IDLE && !closed) {
+            if (rn.state == RemoteNode.State.IDLE && !closed && !rn.removed) {
                 startConnect(rn);
             }
         }
@@ -139,7 +225,7 @@ final class Connections implements HandshakeHandler.Links {
 
     void sendIfUp(String nodeId, List<?> message) {
         Optional<Link> link = link(nodeId);
-        link.ifPresent(l -> l.write(message));
+        link.ifPresent(l -> l.write(message, Link.Mode.SEND));
     }
 
     Optional<Link> link(String nodeId) {
@@ -240,6 +326,7 @@ final class Connections implements HandshakeHandler.Links {
             rn.state = RemoteNode.State.DOWN;
             rn.cancelTimers();
             rn.queue.clear();
+            rn.queuedBytes = 0;
             abandoned = new ArrayList<>(rn.dials);
             abandoned.addAll(rn.pending);
             rn.dials.clear();
@@ -262,7 +349,13 @@ final class Connections implements HandshakeHandler.Links {
         if (h.isOutgoing()) {
             // our own dial: the node that answers at the address we chose is the one we dialled
             RemoteNode rn = node(claimedNode);
+            if (rn == null) {
+                return CompletableFuture.completedFuture(null);
+            }
             synchronized (rn) {
+                if (rn.removed) {
+                    return check(claimedNode, h);
+                }
                 if (rn.state == RemoteNode.State.UP) {
                     return CompletableFuture.completedFuture(
                             SafeText.escape(claimedNode) + " already connected, not connecting again.");
@@ -303,16 +396,19 @@ final class Connections implements HandshakeHandler.Links {
             refuse(h, "node " + self + " is closing");
             return;
         }
-        RemoteNode rn = node(peer.nodeId());
+        RemoteNode rn = nodes.computeIfAbsent(peer.nodeId(), RemoteNode::new); // authenticated: never refused
         List<HandshakeHandler> refused = new ArrayList<>(1);
         Link up = null;
         Link replaced = null;
         Link probe = null;
+        boolean retry = false;
         synchronized (rn) {
             rn.dials.remove(h);
-            switch (rn.state) {
+            switch (rn.removed ? RemoteNode.State.IDLE : rn.state) {
                 case IDLE, CONNECTING -> {
-                    if (outrankedByOwnDial(rn, peer.rank())) {
+                    if (rn.removed) {
+                        retry = true; // the entry left the table meanwhile: decide on a new one
+                    } else if (outrankedByOwnDial(rn, peer.rank())) {
                         rn.pending.add(h); // the node may be taking our dial: wait for it
                     } else {
                         up = goUp(rn, h, peer, refused);
@@ -332,6 +428,7 @@ final class Connections implements HandshakeHandler.Links {
                     if (peer.rank().before(link.peer.rank())) {
                         replaced = link;
                         rn.link = null;
+                        upCount.decrementAndGet();
                         rn.state = RemoteNode.State.DOWN;
                         addIfPresent(refused, rn.challenger);
                         rn.challenger = null;
@@ -346,6 +443,10 @@ final class Connections implements HandshakeHandler.Links {
                 }
                 default -> throw new IllegalStateException(rn.state.name());
             }
+        }
+        if (retry) {
+            authenticated(h, peer);
+            return;
         }
         for (HandshakeHandler r : refused) {
             refuse(r, "a preferred connection with " + peer.nodeId() + " exists");
@@ -414,6 +515,7 @@ final class Connections implements HandshakeHandler.Links {
             rn.challenger = null;
             if (!alive && rn.link == old) {
                 rn.link = null;
+                upCount.decrementAndGet();
                 rn.state = RemoteNode.State.DOWN;
                 rn.successor = challenger;
             } else if (!alive) {
@@ -452,9 +554,18 @@ final class Connections implements HandshakeHandler.Links {
         String line = "handshake with " + (claimedNode == null ? "" : "node " + claimedNode + " at ") + address
                 + " failed: " + reason;
         switch (fault) {
-            case AUTH -> refusals.warn(who, "failed authentications", line);
-            case PROTOCOL -> refusals.warn(who, "failed handshakes", line);
-            case TIMEOUT -> refusals.warn(who, "handshake timeouts", line);
+            case AUTH -> {
+                failures.authFailures.increment();
+                refusals.warn(who, "failed authentications", line);
+            }
+            case PROTOCOL -> {
+                failures.handshakeFailures.increment();
+                refusals.warn(who, "failed handshakes", line);
+            }
+            case TIMEOUT -> {
+                failures.handshakeFailures.increment();
+                refusals.warn(who, "handshake timeouts", line);
+            }
             default -> log.debug("{}", SafeText.of(line));
         }
     }
@@ -499,10 +610,12 @@ final class Connections implements HandshakeHandler.Links {
      * auth line are dropped (the others finish, and then lose to it or replace it).
      */
     private Link goUp(RemoteNode rn, HandshakeHandler h, Handshake.Peer peer, List<HandshakeHandler> refused) {
-        Link link = new Link(h.channel(), peer, self, liveness);
+        Link link = new Link(h.channel(), peer, self, limits, rn.counters, busy -> events.busy(rn.id, busy));
         for (List<?> m; (m = rn.queue.poll()) != null; ) {
-            link.write(m);
+            link.write(m, Link.Mode.ACCEPTED);
         }
+        rn.queuedBytes = 0;
+        upCount.incrementAndGet();
         rn.link = link;
         rn.state = RemoteNode.State.UP;
         rn.dials.remove(h);
@@ -515,6 +628,12 @@ final class Connections implements HandshakeHandler.Links {
     }
 
     private void announceUp(RemoteNode rn, HandshakeHandler h, Link link) {
+        List<Runnable> waiting;
+        synchronized (rn) {
+            waiting = new ArrayList<>(rn.readyWaiters);
+            rn.readyWaiters.clear();
+        }
+        waiting.forEach(link::whenReady);
         events.up(rn.id);
         link.channel.closeFuture().addListener(f -> linkLost(link)); // at once if it closed meanwhile
         h.accept(link, frames.apply(link));
@@ -536,6 +655,7 @@ final class Connections implements HandshakeHandler.Links {
                 return; // replaced, and reported then
             }
             rn.link = null;
+            upCount.decrementAndGet();
             rn.state = RemoteNode.State.DOWN;
             if (rn.challenger != null) {
                 rn.successor = rn.challenger; // the link it challenged is gone: it takes over
@@ -551,6 +671,7 @@ final class Connections implements HandshakeHandler.Links {
     private void reportDown(RemoteNode rn, String reason, boolean wasUp) {
         KillReason why = KillReason.transportError(rn.id, reason);
         List<HandshakeHandler> refusedLater = new ArrayList<>(0);
+        List<Runnable> waiting = List.of();
         HandshakeHandler next = null;
         Link up = null;
         try {
@@ -569,10 +690,18 @@ final class Connections implements HandshakeHandler.Links {
                         startConnect(rn);
                     } else {
                         rn.state = RemoteNode.State.IDLE;
+                        waiting = new ArrayList<>(rn.readyWaiters);
+                        rn.readyWaiters.clear();
+                        if (rn.dials.isEmpty() && rn.pending.isEmpty()) {
+                            // nothing left to know: the entry goes, so that unreachable nodes do not pile up
+                            rn.removed = true;
+                            nodes.remove(rn.id, rn);
+                        }
                     }
                 }
             }
         }
+        waiting.forEach(Runnable::run);
         for (HandshakeHandler r : refusedLater) {
             refuse(r, "a preferred connection with " + rn.id + " exists");
         }
@@ -583,10 +712,62 @@ final class Connections implements HandshakeHandler.Links {
         }
     }
 
+    // ---- numbers ----
+
+    /** A snapshot of every node in the table. */
+    List<LinkStats> stats() {
+        long now = System.nanoTime();
+        List<LinkStats> out = new ArrayList<>();
+        for (RemoteNode rn : nodes.values()) {
+            Link link = rn.link;
+            long backlog;
+            synchronized (rn) {
+                backlog = link != null ? link.backlog() : rn.queuedBytes;
+            }
+            LinkCounters c = rn.counters;
+            out.add(new LinkStats(rn.id, link != null, link != null ? link.framing : "", c.messagesIn.sum(),
+                    c.messagesOut.sum(), c.bytesIn.sum(), c.bytesOut.sum(), backlog, link != null && link.isBusy(),
+                    Duration.ofNanos(c.busyNanos(now)), c.refusals.sum(), c.overflows.sum()));
+        }
+        return out;
+    }
+
     // ---- lifecycle ----
 
     /** Refuses everything from now on; the network closes the channels. */
     void close() {
         closed = true;
+    }
+
+    /**
+     * Hands everything queued on links to the sockets and waits up to {@code grace} until they
+     * took it. Returns how many messages were not sent: still queued on a link, or waiting for a
+     * link that is not up.
+     */
+    long drain(Duration grace) {
+        List<Link> links = new ArrayList<>();
+        long waiting = 0;
+        for (RemoteNode rn : nodes.values()) {
+            synchronized (rn) {
+                if (rn.link != null) {
+                    links.add(rn.link);
+                }
+                waiting += rn.queue.size();
+            }
+        }
+        CompletableFuture<?>[] drains = links.stream().map(Link::drain).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(drains).get(grace.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.debug("not every link drained within {}", grace);
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.debug("draining failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Link l : links) {
+            waiting += l.unsent();
+        }
+        return waiting;
     }
 }

@@ -5,9 +5,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.aemp.internal.SafeText;
+import org.aemp.internal.kernel.Backpressure;
+import org.aemp.internal.kernel.Inbound;
 import org.aemp.spi.CodecException;
 import org.aemp.spi.FrameDecoder;
 import org.slf4j.Logger;
@@ -17,8 +21,12 @@ import org.slf4j.LoggerFactory;
  * The receiving side of an established link: decodes frames with the framing the peer chose and
  * hands each message to the kernel. Invalid or oversized input fails the link with a reason that
  * names the codec, logged as a warning with the peer; the node's monitors then fire with
- * {@code transport_error} (the link's close is reported by {@link Network}). Every read counts as a
- * sign of life for the link's liveness check.
+ * {@code transport_error} (the link's close is reported by {@link Connections}). Every read counts
+ * as a sign of life for the link's liveness check.
+ *
+ * <p>Backpressure: when a message lands in a mailbox that is over its threshold, this link stops
+ * reading until that mailbox has worked its backlog down, so TCP slows the sender and its link
+ * turns busy. Other ports fed by the same link wait too.
  *
  * <p>Not sharable; one per link, confined to its event loop.
  */
@@ -28,17 +36,27 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     private final Link link;
     private final String codec;
     private final FrameDecoder decoder;
-    private final Consumer<List<Object>> deliver;
+    private final Inbound kernel;
+    private final NetworkCounters failures;
+    private final Consumer<List<Object>> deliver = this::deliver;
+    private final Set<Backpressure> holding = new HashSet<>(2); // mailboxes this link waits for
+    private ChannelHandlerContext context;
 
     /**
      * @param decoder the decoder of the framing the peer sends
-     * @param deliver where each decoded message goes (on the event loop)
+     * @param kernel where each decoded message goes (on the event loop)
      */
-    FrameHandler(Link link, FrameDecoder decoder, Consumer<List<Object>> deliver) {
+    FrameHandler(Link link, FrameDecoder decoder, Inbound kernel, NetworkCounters failures) {
         this.link = link;
         this.codec = link.peer.receive().name();
         this.decoder = decoder;
-        this.deliver = deliver;
+        this.kernel = kernel;
+        this.failures = failures;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        context = ctx;
     }
 
     @Override
@@ -51,7 +69,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
             if (link.failure() != null) {
                 return; // failed: read nothing more from this link
             }
-            link.received();
+            link.received(buf.readableBytes());
             if (buf.nioBufferCount() == 1) {
                 decoder.decode(buf.nioBuffer(), deliver);
             } else {
@@ -60,6 +78,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
                 }
             }
         } catch (CodecException e) {
+            failures.decodeFailures.increment();
             String reason = e.getMessage().startsWith(codec) ? e.getMessage() : codec + ": " + e.getMessage();
             log.warn("link to node {} at {} failed: {}", SafeText.of(link.node), ctx.channel().remoteAddress(),
                     SafeText.of(reason));
@@ -67,6 +86,27 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         } finally {
             buf.release();
         }
+    }
+
+    private void deliver(List<Object> message) {
+        link.counters.messagesIn.increment();
+        Backpressure busy = kernel.deliver(link.node, message, 0);
+        if (busy != null && holding.add(busy)) {
+            ChannelHandlerContext ctx = context;
+            ctx.channel().config().setAutoRead(false);
+            busy.whenReady(() -> ctx.executor().execute(() -> {
+                holding.remove(busy);
+                if (holding.isEmpty()) {
+                    ctx.channel().config().setAutoRead(true);
+                }
+            }));
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        link.writabilityChanged();
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

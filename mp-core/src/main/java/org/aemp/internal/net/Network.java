@@ -18,7 +18,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.aemp.BusyListener;
 import org.aemp.Guard;
+import org.aemp.NodeStats;
 import org.aemp.NodeListener;
 import org.aemp.internal.kernel.Inbound;
 import org.aemp.internal.kernel.Remote;
@@ -49,6 +51,7 @@ public final class Network implements Remote {
     private final Dialer dialer;
     private final Acceptor acceptor;
     private final Connections connections;
+    private final NetworkCounters failures = new NetworkCounters();
     private volatile List<String> boundAddresses = List.of();
     private volatile boolean closed;
 
@@ -70,12 +73,13 @@ public final class Network implements Remote {
         Admission admission = new Admission(limits.maxHandshakes(), limits.maxHandshakesPerAddress(),
                 limits.authFailureDelay(), System::nanoTime);
         Function<Link, FrameHandler> frames = link -> new FrameHandler(link,
-                link.peer.receive().newDecoder(settings.maxFrameLength()), m -> kernel.deliver(link.node, m));
+                link.peer.receive().newDecoder(settings.maxFrameLength()), kernel, failures);
         this.connections = new Connections(settings.nodeId(), kernel, events, addresses, dialer, group,
-                limits.connectInterval(), limits.monitorTimeout(), limits.liveness(),
-                node -> handshake(true, node, null, null), refusals, frames);
+                limits.connectInterval(), limits.monitorTimeout(),
+                new Link.Limits(limits.liveness(), limits.busyBytes(), limits.backlogLimit()),
+                node -> handshake(true, node, null, null), refusals, frames, failures);
         this.acceptor = new Acceptor(group, transport, channels, limits.liveness(), admission,
-                limits.maxHandshakesPerAddress(), refusals, ticket -> handshake(false, null, ticket, null));
+                limits.maxHandshakesPerAddress(), refusals, failures, ticket -> handshake(false, null, ticket, null));
     }
 
     /**
@@ -87,9 +91,11 @@ public final class Network implements Remote {
      * @param maxHandshakes handshakes under way at once
      * @param maxHandshakesPerAddress handshakes under way at once from one address
      * @param authFailureDelay the longest wait imposed after failed authentication
+     * @param busyBytes the backlog above which a link is busy
+     * @param backlogLimit the backlog at which a plain send fails a link
      */
     public record Limits(Duration connectInterval, Duration monitorTimeout, Duration liveness, int maxHandshakes,
-            int maxHandshakesPerAddress, Duration authFailureDelay) {
+            int maxHandshakesPerAddress, Duration authFailureDelay, long busyBytes, long backlogLimit) {
     }
 
     private HandshakeHandler handshake(boolean outgoing, String expectedNode, Admission.Ticket ticket,
@@ -197,6 +203,16 @@ public final class Network implements Remote {
     }
 
     @Override
+    public boolean trySend(String nodeId, List<?> message) {
+        return connections.trySend(nodeId, message);
+    }
+
+    @Override
+    public void whenReady(String nodeId, Runnable ready) {
+        connections.whenReady(nodeId, ready);
+    }
+
+    @Override
     public void sendIfUp(String nodeId, List<?> message) {
         connections.sendIfUp(nodeId, message);
     }
@@ -228,6 +244,17 @@ public final class Network implements Remote {
         return events.listen(listener);
     }
 
+    /** Links turning busy or ready: {@code listener} hears them in order, on a worker. */
+    public Guard monitorBusy(BusyListener listener) {
+        return events.listenBusy(listener);
+    }
+
+    /** The numbers of every link, and the node-wide failure counts (mailboxes come from the kernel). */
+    public NodeStats stats(List<NodeStats.Mailbox> busyMailboxes) {
+        return new NodeStats(connections.stats(), busyMailboxes, failures.handshakeFailures.sum(),
+                failures.authFailures.sum(), failures.decodeFailures.sum(), failures.refusedConnections.sum());
+    }
+
     /**
      * Adds a listener called inline, on the thread that notices the change, before any message of a
      * new link is delivered and before a lost link's node can be reached again. It must only
@@ -239,12 +266,19 @@ public final class Network implements Remote {
 
     // ---- lifecycle ----
 
-    /** Stops listening, closes every link, and stops the event loops. */
-    public void close() {
+    /**
+     * Stops listening, hands what is queued on links to the sockets (waiting up to {@code grace}
+     * until they took it), closes every link, and stops the event loops.
+     *
+     * @return how many messages were not sent
+     */
+    public long close(Duration grace) {
         closed = true;
-        connections.close();
         acceptor.close();
+        long unsent = grace.isZero() ? 0 : connections.drain(grace);
+        connections.close();
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS); // links, and handshakes under way
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        return unsent;
     }
 }

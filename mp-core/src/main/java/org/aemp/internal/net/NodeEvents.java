@@ -3,6 +3,7 @@ package org.aemp.internal.net;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import org.aemp.BusyListener;
 import org.aemp.Guard;
 import org.aemp.KillReason;
 import org.aemp.NodeListener;
@@ -11,11 +12,13 @@ import org.aemp.internal.SerialExecutor;
 /**
  * Tells who wants to know that links came up or went down: observers inline (the global service,
  * which must see a change before any message of a new link), and {@code mon_nodes} listeners on a
- * worker, one at a time, in the order of the changes. Thread-safe.
+ * worker, one at a time, in the order of the changes; and likewise when links turn busy or ready.
+ * Thread-safe.
  */
 final class NodeEvents {
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
     private final List<NodeListener> observers = new CopyOnWriteArrayList<>();
+    private final List<BusyListener> busyListeners = new CopyOnWriteArrayList<>();
     private final SerialExecutor events;
 
     NodeEvents(Executor workers) {
@@ -25,6 +28,18 @@ final class NodeEvents {
     Guard listen(NodeListener listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    Guard listenBusy(BusyListener listener) {
+        busyListeners.add(listener);
+        return () -> busyListeners.remove(listener);
+    }
+
+    /** The link to {@code node} turned busy, or ready again. */
+    void busy(String node, boolean busy) {
+        for (BusyListener l : busyListeners) {
+            events.execute(() -> l.changed(node, busy));
+        }
     }
 
     void observe(NodeListener observer) {

@@ -37,6 +37,13 @@ final class RemoteNode {
     State state = State.IDLE;
     volatile Link link;
     final ArrayDeque<List<?>> queue = new ArrayDeque<>();
+    /** About how many bytes the queue holds (estimated: the framing is not known yet). */
+    long queuedBytes;
+    /** Waiting for the queue (or the link) to have room: run once it has, or once the node is given up. */
+    final List<Runnable> readyWaiters = new ArrayList<>(0);
+    /** Set when the entry leaves the table: whoever still holds it must look the node up again. */
+    boolean removed;
+    final LinkCounters counters = new LinkCounters();
     /** Our own dials to this node under way (on-demand ones from the start, others once the node answered). */
     final List<HandshakeHandler> dials = new ArrayList<>(1);
     /**
