@@ -9,17 +9,28 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.aemp.Node;
+import org.aemp.NodeConfig;
+import org.aemp.PortId;
 import org.aemp.config.RcFile;
+import org.aemp.logcatcher.LogCatcher;
+import org.aemp.logcatcher.LogLevel;
+import org.aemp.logcatcher.LogTap;
+import org.aemp.testing.logging.LogEvent;
+import org.aemp.testing.logging.TestLogs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.event.Level;
 
 /**
  * {@code aemp run}: in this JVM with a stop trigger, in a child process stopped with SIGTERM,
@@ -109,6 +120,53 @@ class RunCommandTest {
         assertThat(r.err()).startsWith("aemp run: node seed is up (profile seed), listening on 127.0.0.1:")
                 .contains("services [\"Aemp::Echo\"]")
                 .endsWith("aemp run: node seed stopped\n");
+    }
+
+    /**
+     * mp-logcatcher is on the tool's class path: a profile lists its services as a Perl profile does.
+     * The node catches the records of node {@code app} (which answers connect by hand, with a record
+     * a Perl node would send) and serves the records of this JVM to a catcher port on {@code app}.
+     */
+    @Test
+    void aProfileCanCatchAndServeLogsWithTheLogCatcherServices(TestLogs logs) throws Exception {
+        Cli cli = Cli.in(dir).withRc("{\"version\":1,\"secret\":\"" + SECRET + "\",\"profile\":{\"logs\":{"
+                + "\"nodeid\":\"logs\",\"binds\":[\"127.0.0.1:0\"],\"services\":[\"AnyEvent::MP::Global::\","
+                + "\"AnyEvent::MP::LogCatcher::\",[\"AnyEvent::MP::LogCatcher::catch\",\"warn\"]]}}}");
+        Trigger trigger = new Trigger();
+        CompletableFuture<Cli.Result> run = runInBackground(cli, trigger, "run", "logs");
+        Node node = trigger.awaitStarted();
+        CompletableFuture<List<Object>> connect = new CompletableFuture<>();
+        try (Node app = Node.start(NodeConfig.builder().nodeId("app").binds(List.of("127.0.0.1:0")).secret(SECRET)
+                .seeds(node.listenAddresses())
+                .function(LogCatcher.CONNECT, (ctx, args) -> connect.complete(List.copyOf(args))).build())) {
+            // catch: once app is in the database, the node asks it for its records of level warn (5) and up
+            List<Object> args = connect.get(30, TimeUnit.SECONDS);
+            assertThat(args.get(2)).isEqualTo(5);
+            app.send(PortId.parse((String) args.get(1)), System.currentTimeMillis() / 1000.0, "App::Main", 5,
+                    "disk almost full");
+            LogEvent caught = logs.await(Duration.ofSeconds(10), Level.WARN, "\\] App::Main: disk almost full$");
+            assertThat(caught.logger()).isEqualTo("org.aemp.logcatcher.remote.app");
+
+            // serve: a catcher port on app gets this JVM's records at its level; nothing says when the
+            // connect has been handled, so publish until a record comes through
+            BlockingQueue<List<Object>> forwarded = new LinkedBlockingQueue<>();
+            PortId catcher = app.newPort((ctx, m) -> forwarded.add(m));
+            app.send(node.nodePort(), LogCatcher.CONNECT, 0, catcher.toString(), "info");
+            List<Object> record = null;
+            for (int i = 0; record == null; i++) {
+                assertThat(i).as("attempts").isLessThan(100);
+                LogTap.publish(System.currentTimeMillis(), "test.cli", LogLevel.INFO, "served " + i, null);
+                record = forwarded.poll(100, TimeUnit.MILLISECONDS);
+            }
+            assertThat(record.subList(1, 3)).containsExactly("test.cli", 7);
+            assertThat((String) record.get(3)).startsWith("served ");
+
+            trigger.stop(); // before app goes: a catcher whose node leaves first reports the lost link
+            Cli.Result r = run.get(30, TimeUnit.SECONDS);
+            assertThat(r.status()).isZero();
+            assertThat(r.err()).contains("services [\"AnyEvent::MP::Global::\",\"AnyEvent::MP::LogCatcher::\","
+                    + "[\"AnyEvent::MP::LogCatcher::catch\",\"warn\"]]");
+        }
     }
 
     @Test

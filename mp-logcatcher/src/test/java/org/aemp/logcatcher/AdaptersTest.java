@@ -3,22 +3,27 @@ package org.aemp.logcatcher;
 import static org.aemp.logcatcher.LogCatcherTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.LoggerContext;
 import java.util.List;
 import org.aemp.Node;
 import org.aemp.PortId;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
+import org.aemp.testing.logging.LogEvent;
+import org.aemp.testing.logging.TestLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
 
 /**
- * The other two ways records reach the forwarding (Logback's appender is what every other test of
- * this module uses): the java.util.logging handler and the wrapping SLF4J provider. A raw port on
- * the catching node connects and sees the records as they travel.
+ * The three ways records reach the forwarding: Logback's appender, the java.util.logging handler
+ * and the wrapping SLF4J provider. A raw port on the catching node connects and sees the records
+ * as they travel. This JVM's SLF4J provider is aemp-test-logging's, not Logback: the appender's
+ * test builds a Logback {@link LoggerContext} of its own.
  */
 @Timeout(60)
 class AdaptersTest {
@@ -57,6 +62,37 @@ class AdaptersTest {
     @AfterEach
     void stop() {
         forwarding.close();
+    }
+
+    @Test
+    void logbackAppenderForwardsWithLogbackLevelsMapped() {
+        context = "test.logback";
+        LoggerContext logback = new LoggerContext();
+        LogCatcherAppender appender = new LogCatcherAppender();
+        appender.setContext(logback);
+        appender.start();
+        ch.qos.logback.classic.Logger logger = logback.getLogger(context);
+        logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        logger.addAppender(appender);
+        try {
+            connectAt("info");
+            logger.debug("not forwarded");
+            logger.info("info {}", 1);
+            logger.warn("warn");
+            logger.error("error", new IllegalArgumentException("bad"));
+            assertThat(got.next().subList(1, 4)).containsExactly(context, 7, "info 1");
+            assertThat(got.next().subList(1, 4)).containsExactly(context, 5, "warn");
+            List<Object> error = got.next();
+            assertThat(error.subList(1, 3)).containsExactly(context, 4);
+            assertThat((String) error.get(3)).startsWith("error\njava.lang.IllegalArgumentException: bad\n\tat ");
+
+            connectAt("trace");
+            logger.trace("below the logger's level: never reaches the appender");
+            logger.debug("now forwarded");
+            assertThat(got.next().subList(1, 4)).containsExactly(context, 8, "now forwarded");
+        } finally {
+            logback.stop();
+        }
     }
 
     @Test
@@ -111,5 +147,23 @@ class AdaptersTest {
         assertThat(logger.isTraceEnabled()).isFalse();
         logger.debug("now forwarded");
         assertThat(got.next().subList(1, 4)).containsExactly(context, 8, "now forwarded");
+    }
+
+    @Test
+    void slf4jProviderWrappingTheTestProviderHandsEachRecordToBoth(TestLogs logs) {
+        context = "test.both";
+        Logger logger = LogCatcherTest.tapped(context);
+        connectAt("info");
+        logger.debug("neither");
+        logger.info("info {}", 1);
+        logger.atWarn().addKeyValue("k", "v").log("fluent {}", 2);
+        assertThat(got.next().subList(1, 4)).containsExactly(context, 7, "info 1");
+        assertThat(got.next().subList(1, 4)).containsExactly(context, 5, "fluent 2 k=v");
+        // the wrapped backend got them too, the fluent event with its key-value pair
+        LogEvent info = logs.await(Caught.PATIENCE, Level.INFO, "^info 1$");
+        assertThat(info.logger()).isEqualTo(context);
+        LogEvent warn = logs.await(Caught.PATIENCE, Level.WARN, "^k=v fluent 2$");
+        assertThat(warn.logger()).isEqualTo(context);
+        assertThat(logs.events()).noneMatch(e -> e.message().equals("neither"));
     }
 }

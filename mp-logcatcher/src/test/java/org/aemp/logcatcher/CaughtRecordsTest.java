@@ -1,26 +1,28 @@
 package org.aemp.logcatcher;
 
-import static org.aemp.logcatcher.RecordingAppender.caught;
-import static org.aemp.logcatcher.RecordingAppender.kv;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.spi.ILoggingEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.aemp.Node;
 import org.aemp.PortId;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
+import org.aemp.testing.logging.LogEvent;
+import org.aemp.testing.logging.TestLogs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.event.Level;
 
 /**
  * The catching side against a hand-made sender: the caught node answers connect with its own
- * function and sends the records a Perl node would send, and records no node should send.
+ * function and sends the records a Perl node would send, and records no node should send. The
+ * catcher logs what it catches again, at the record's level; the test's log ({@link TestLogs})
+ * holds it.
  */
 @Timeout(60)
 class CaughtRecordsTest {
@@ -32,10 +34,11 @@ class CaughtRecordsTest {
     private Node catcherNode;
     private Node sender;
     private PortId port;
+    private TestLogs logs;
 
     @BeforeEach
-    void connect() {
-        RecordingAppender.clear();
+    void connect(TestLogs logs) {
+        this.logs = logs;
         catcherNode = nodes.start("catcher", b -> b.binds(List.of("127.0.0.1:0")).secret(LogCatcherTest.SECRET)
                 .framingFormat(List.of("json")).global(true));
         sender = nodes.start("perlish", b -> b.binds(List.of("127.0.0.1:0")).secret(LogCatcherTest.SECRET)
@@ -55,8 +58,9 @@ class CaughtRecordsTest {
         return System.currentTimeMillis() / 1000.0;
     }
 
-    private ILoggingEvent next(String text) {
-        return RecordingAppender.next(caught("perlish", text));
+    /** Waits for the caught record logged at {@code level} whose text contains {@code text}. */
+    private Caught next(Level level, String text) {
+        return Caught.await(logs, level, "perlish", Pattern.quote(text));
     }
 
     @Test
@@ -67,40 +71,40 @@ class CaughtRecordsTest {
         sender.send(port, now(), "main", 9, "trace");
         sender.send(port, String.valueOf(now()), "main", 8.0, "debug, time as a string");
 
-        ILoggingEvent note = next("a note");
-        assertThat(note.getFormattedMessage()).matches(ORIGIN + " AnyEvent::MP::Kernel: a note");
-        assertThat(note.getLevel()).isEqualTo(Level.INFO);
-        assertThat(kv(note, "aemp_level")).isEqualTo(6);
-        assertThat(kv(note, "aemp_context")).isEqualTo("AnyEvent::MP::Kernel");
-        assertThat(note.getLoggerName()).isEqualTo("org.aemp.logcatcher.remote.perlish");
+        Caught note = next(Level.INFO, "a note");
+        assertThat(note.text()).matches(ORIGIN + " AnyEvent::MP::Kernel: a note");
+        assertThat(note.event().level()).isEqualTo(Level.INFO);
+        assertThat(note.aempLevel()).isEqualTo(6);
+        assertThat(note.context()).isEqualTo("AnyEvent::MP::Kernel");
+        assertThat(note.event().logger()).isEqualTo("org.aemp.logcatcher.remote.perlish");
 
-        ILoggingEvent critical = next("critical");
-        assertThat(critical.getLevel()).isEqualTo(Level.ERROR);
-        assertThat(kv(critical, "aemp_level")).isEqualTo(3);
-        ILoggingEvent fatal = next("fatal");
-        assertThat(fatal.getLevel()).isEqualTo(Level.ERROR);
-        assertThat(kv(fatal, "aemp_level")).isEqualTo(1);
+        Caught critical = next(Level.ERROR, "critical");
+        assertThat(critical.event().level()).isEqualTo(Level.ERROR);
+        assertThat(critical.aempLevel()).isEqualTo(3);
+        Caught fatal = next(Level.ERROR, "fatal");
+        assertThat(fatal.event().level()).isEqualTo(Level.ERROR);
+        assertThat(fatal.aempLevel()).isEqualTo(1);
         // the sender decides what to send; the catcher logs what comes
-        assertThat(next("trace").getLevel()).isEqualTo(Level.TRACE);
-        assertThat(next("debug, time").getLevel()).isEqualTo(Level.DEBUG);
+        assertThat(next(Level.TRACE, "trace").event().level()).isEqualTo(Level.TRACE);
+        assertThat(next(Level.DEBUG, "debug, time").event().level()).isEqualTo(Level.DEBUG);
     }
 
     @Test
     void anOldRecordShowsHowOldItIs() {
         sender.send(port, now() - 2.5, "main", 5, "late");
-        assertThat(next("late").getFormattedMessage()).matches("\\[perlish\\+2\\.5\\d\\ds\\] main: late");
+        assertThat(next(Level.WARN, "late").text()).matches("\\[perlish\\+2\\.5\\d\\ds\\] main: late");
     }
 
     @Test
     void peerTextIsEscapedAndCut() {
         sender.send(port, now(), "ma\nin", 5, "line1\nline2\u001b[31m red \u0085 \u2028 tab\t");
         sender.send(port, now(), "c".repeat(1000), 5, "y".repeat(100_000));
-        ILoggingEvent escaped = next("line1");
-        assertThat(escaped.getFormattedMessage().replaceFirst(ORIGIN, "[perlish]"))
+        Caught escaped = next(Level.WARN, "line1");
+        assertThat(escaped.text().replaceFirst(ORIGIN, "[perlish]"))
                 .isEqualTo("[perlish] ma\\x0ain: line1\\x0aline2\\x1b[31m red \\x85 \\x{2028} tab\\x09");
-        assertThat(kv(escaped, "aemp_context")).isEqualTo("ma\\x0ain");
-        ILoggingEvent cut = next("yyy");
-        assertThat(cut.getFormattedMessage()).hasSizeLessThan(LogTap.MAX_MESSAGE_CHARS + Catcher.MAX_CONTEXT_CHARS + 100)
+        assertThat(escaped.context()).isEqualTo("ma\\x0ain");
+        Caught cut = next(Level.WARN, "yyy");
+        assertThat(cut.text()).hasSizeLessThan(LogTap.MAX_MESSAGE_CHARS + Catcher.MAX_CONTEXT_CHARS + 100)
                 .endsWith("...[" + (100_000 - LogTap.MAX_MESSAGE_CHARS) + " more chars]")
                 .contains("c".repeat(Catcher.MAX_CONTEXT_CHARS) + "...[744 more chars]: yyy");
     }
@@ -119,15 +123,16 @@ class CaughtRecordsTest {
         catcherNode.send(port, now(), "main", 5, "from the wrong node");
         sender.send(port, now(), "main", 5, "good after bad");
 
-        ILoggingEvent warning = RecordingAppender.next(e -> e.getLoggerName().equals(Catcher.class.getName())
-                && e.getLevel() == Level.WARN);
         // local delivery may overtake the link: either the wrong sender or the first bad record is reported
-        assertThat(warning.getFormattedMessage()).isIn("log record from node perlish ignored: expected [time,"
+        LogEvent warning = logs.await(Caught.PATIENCE, Level.WARN, "^log record (from|for the port of) node perlish ");
+        assertThat(warning.logger()).isEqualTo(Catcher.class.getName());
+        assertThat(warning.message()).isIn("log record from node perlish ignored: expected [time,"
                 + " context, level, message], got time String yesterday, context String main, level Integer 5,"
                 + " message String bad time", "log record for the port of node perlish sent by node catcher: ignored");
-        assertThat(next("good after bad").getFormattedMessage()).matches(ORIGIN + " main: good after bad");
-        List<ILoggingEvent> more = RecordingAppender.within(Duration.ofMillis(500),
-                e -> e.getLoggerName().startsWith("org.aemp.logcatcher") && e.getLevel().isGreaterOrEqual(Level.INFO));
-        assertThat(more).as("more warnings or bad records logged").isEmpty();
+        Caught good = next(Level.WARN, "good after bad");
+        assertThat(good.text()).matches(ORIGIN + " main: good after bad");
+        List<LogEvent> all = Caught.after(logs, Duration.ofMillis(500),
+                e -> e.logger().startsWith("org.aemp.logcatcher") && e.level().toInt() >= Level.INFO.toInt());
+        assertThat(all).as("no more warnings, no bad record logged").containsExactlyInAnyOrder(warning, good.event());
     }
 }

@@ -1,12 +1,8 @@
 package org.aemp.logcatcher;
 
-import static org.aemp.logcatcher.RecordingAppender.caught;
-import static org.aemp.logcatcher.RecordingAppender.kv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.spi.ILoggingEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -16,34 +12,63 @@ import org.aemp.NodeConfig;
 import org.aemp.PortId;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
+import org.aemp.testing.logging.LogEvent;
+import org.aemp.testing.logging.TestLogProvider;
+import org.aemp.testing.logging.TestLogs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Java catches Java: two nodes in this JVM over loopback (JSON, hmac_sha3_512), a global node that
- * catches and a node under it that serves. This JVM logs through Logback with
- * {@link LogCatcherAppender} (logback-test.xml), so every record of the JVM reaches the serving
- * node, which forwards it to the catcher, which logs it again on
- * {@code org.aemp.logcatcher.remote.served}, where {@link RecordingAppender} sees it.
+ * catches and a node under it that serves. The tests log on {@code test.app}, a logger of
+ * {@link LogCatcherServiceProvider} wrapping the test provider ({@link #tapped}), so each record
+ * reaches the serving node, which forwards it to the catcher, which logs it again on
+ * {@code org.aemp.logcatcher.remote.served}, where the test's log ({@link TestLogs}) holds it.
  */
 @Timeout(60)
 class LogCatcherTest {
     static final String SECRET = "logcatcher-secret";
-    private static final Logger app = LoggerFactory.getLogger("test.app");
+    private static final String APP = "test.app";
+    private static final Logger app = tapped(APP);
     private static final Duration SHORT = Duration.ofMillis(500);
     /** The origin, with the age of the record when it is 1 ms or more (on loopback, it often is). */
     static final String OFFSET = "\\[served(?:[+-]\\d+\\.\\d{3}s)?\\]";
+    private static ILoggerFactory tappedLoggers; // guarded by LogCatcherTest.class
 
     @RegisterExtension
     final TestNodes nodes = new TestNodes();
+    private TestLogs logs;
 
+    /**
+     * A logger whose records reach {@link LogTap}, as records do in an application that selects
+     * {@link LogCatcherServiceProvider}: the provider wraps aemp-test-logging's, so each record also
+     * lands in the running test's log. (This JVM's own SLF4J provider is the test provider, which
+     * hands nothing to LogTap: only these loggers are forwarded.)
+     */
+    static synchronized Logger tapped(String name) {
+        if (tappedLoggers == null) {
+            System.setProperty(LogCatcherServiceProvider.DELEGATE_PROPERTY, TestLogProvider.class.getName());
+            LogCatcherServiceProvider provider = new LogCatcherServiceProvider();
+            try {
+                provider.initialize();
+            } finally {
+                System.clearProperty(LogCatcherServiceProvider.DELEGATE_PROPERTY);
+            }
+            tappedLoggers = provider.getLoggerFactory();
+        }
+        return tappedLoggers.getLogger(name);
+    }
+
+    /** What the tests log on {@code test.app} is meant to be forwarded, warnings and errors included. */
     @BeforeEach
-    void forget() {
-        RecordingAppender.clear();
+    void allowTheAppsOwnRecords(TestLogs logs) {
+        this.logs = logs;
+        logs.allow(Level.WARN, APP, "").allow(Level.ERROR, APP, "");
     }
 
     private Node node(String id, UnaryOperator<NodeConfig.Builder> more) {
@@ -86,25 +111,27 @@ class LogCatcherTest {
         app.warn("warn-1");
         app.error("error-1", new IllegalStateException("boom"));
 
-        // one sender, one port: records arrive in order, so a forwarded debug record would come first
-        ILoggingEvent info = RecordingAppender.next(caught("served", "test.app: "));
-        assertThat(info.getFormattedMessage()).matches(OFFSET + " test.app: at-1 42");
-        assertThat(info.getLevel()).isEqualTo(Level.INFO);
-        assertThat(kv(info, "aemp_level")).isEqualTo(7);
-        assertThat(kv(info, "aemp_node")).isEqualTo("served");
-        assertThat(kv(info, "aemp_context")).isEqualTo("test.app");
-        assertThat(kv(info, "aemp_time")).isInstanceOf(Double.class);
+        Caught info = Caught.await(logs, Level.INFO, "served", "test.app: at-1");
+        assertThat(info.text()).matches(OFFSET + " test.app: at-1 42");
+        assertThat(info.event().level()).isEqualTo(Level.INFO);
+        assertThat(info.aempLevel()).isEqualTo(7);
+        assertThat(info.node()).isEqualTo("served");
+        assertThat(info.context()).isEqualTo("test.app");
+        assertThat(info.time()).isCloseTo(System.currentTimeMillis() / 1000.0, org.assertj.core.data.Offset.offset(60.0));
 
-        ILoggingEvent warn = RecordingAppender.next(caught("served", "test.app: "));
-        assertThat(warn.getFormattedMessage()).endsWith("warn-1");
-        assertThat(warn.getLevel()).isEqualTo(Level.WARN);
-        assertThat(kv(warn, "aemp_level")).isEqualTo(5);
+        Caught warn = Caught.await(logs, Level.WARN, "served", "test.app: warn-1");
+        assertThat(warn.text()).endsWith("warn-1");
+        assertThat(warn.event().level()).isEqualTo(Level.WARN);
+        assertThat(warn.aempLevel()).isEqualTo(5);
 
-        ILoggingEvent error = RecordingAppender.next(caught("served", "test.app: "));
-        assertThat(error.getLevel()).isEqualTo(Level.ERROR);
-        assertThat(kv(error, "aemp_level")).isEqualTo(4);
+        Caught error = Caught.await(logs, Level.ERROR, "served", "test.app: error-1");
+        assertThat(error.event().level()).isEqualTo(Level.ERROR);
+        assertThat(error.aempLevel()).isEqualTo(4);
+        // one sender, one port: records arrive in order, and a forwarded debug record would have come first
+        assertThat(List.of(info.event().sequence(), warn.event().sequence(), error.event().sequence())).isSorted();
+        assertThat(logs.events()).noneMatch(Caught.from("served", "below-1"));
         // the stack trace travels with the message; its newlines come out escaped
-        String text = error.getFormattedMessage().replaceFirst(OFFSET, "[served]");
+        String text = error.text().replaceFirst(OFFSET, "[served]");
         String start = "[served] test.app: error-1\\x0ajava.lang.IllegalStateException: boom\\x0a\\x09at ";
         assertThat(text.substring(0, start.length())).isEqualTo(start);
         assertThat(text.contains("\n")).isFalse();
@@ -117,13 +144,13 @@ class LogCatcherTest {
         Catcher catcher = LogCatcher.catchLogs(n[0], "info");
         await(() -> forwarding.catchers().size() == 1, "the catcher to connect");
         app.info("before-close");
-        RecordingAppender.next(caught("served", "before-close"));
+        Caught.await(logs, Level.INFO, "served", "before-close");
 
         catcher.close();
         await(() -> forwarding.catchers().isEmpty(), "the serving node to see the catcher port die");
         assertThat(catcher.nodes()).isEmpty();
         app.info("after-close");
-        assertThat(RecordingAppender.within(SHORT, caught("served", "after-close"))).isEmpty();
+        assertThat(Caught.after(logs, SHORT, Caught.from("served", "after-close"))).isEmpty();
     }
 
     @Test
@@ -149,8 +176,9 @@ class LogCatcherTest {
                 "the second catcher to take over");
         app.info("info-after-replace");
         app.warn("warn-after-replace");
-        assertThat(RecordingAppender.next(caught("served", "test.app: ")).getFormattedMessage())
-                .endsWith("warn-after-replace");
+        // one sender, one port: a forwarded info record would have come before the warning
+        assertThat(Caught.await(logs, Level.WARN, "served", "test.app: ").text()).endsWith("warn-after-replace");
+        assertThat(logs.events()).noneMatch(Caught.from("served", "info-after-replace"));
         LogCatcher.stopCatching(n[0]);
         assertThat(second.isClosed()).isTrue();
         await(() -> forwarding.catchers().isEmpty(), "catching to stop");
@@ -160,15 +188,16 @@ class LogCatcherTest {
     void servicesInAProfileServeAndCatch() {
         Node catcher = node("catcher", b -> b.global(true).services(List.of(List.of("AnyEvent::MP::LogCatcher::catch", "warn"))));
         node("served", b -> b.seeds(catcher.listenAddresses()).services(List.of("AnyEvent::MP::LogCatcher::")));
+        logs.allow(Level.WARN, Catcher.remoteLoggerName("served"), "service-");
         // nothing to wait on but the records themselves: log until one comes through
-        ILoggingEvent got = null;
+        LogEvent got = null;
         for (int i = 0; got == null; i++) {
             app.warn("service-{}", i);
-            List<ILoggingEvent> seen = RecordingAppender.within(Duration.ofMillis(100), caught("served", "service-"));
+            List<LogEvent> seen = Caught.after(logs, Duration.ofMillis(100), Caught.from("served", "service-"));
             got = seen.isEmpty() ? null : seen.get(0);
             assertThat(i).as("attempts").isLessThan(150);
         }
-        assertThat(got.getLevel()).isEqualTo(Level.WARN);
+        assertThat(got.level()).isEqualTo(Level.WARN);
     }
 
     @Test
@@ -239,14 +268,14 @@ class LogCatcherTest {
         n[0].send(to, LogCatcher.CONNECT);
         n[0].send(to, LogCatcher.CONNECT, 0, "x".repeat(100_000), 5);
         n[0].send(to, LogCatcher.CONNECT, 0, "catcher#", 5);
-        ILoggingEvent warning = RecordingAppender.next(e -> e.getLoggerName().equals(LogForwarding.class.getName())
-                && e.getLevel() == Level.WARN);
         // requests run on any worker, so any of them may be the one reported
-        assertThat(warning.getFormattedMessage()).startsWith("log catcher connect from node catcher refused: ");
+        LogEvent warning = logs.await(Caught.PATIENCE, Level.WARN, "^log catcher connect from node catcher refused: ");
+        assertThat(warning.logger()).isEqualTo(LogForwarding.class.getName());
+        assertThat(warning.message()).startsWith("log catcher connect from node catcher refused: ");
         n[0].send(to, LogCatcher.CONNECT, 0, port.toString(), 5);
         await(() -> forwarding.catchers().equals(List.of(port)), "a good connect after the bad ones");
-        assertThat(RecordingAppender.within(SHORT, e -> e.getLoggerName().equals(LogForwarding.class.getName())
-                && e.getLevel() == Level.WARN)).as("further warnings within a minute").isEmpty();
+        assertThat(Caught.after(logs, SHORT, e -> e.logger().equals(LogForwarding.class.getName())
+                && e.level() == Level.WARN)).as("warnings within a minute").containsExactly(warning);
         assertThat(n[1].isClosed()).isFalse();
     }
 
@@ -261,9 +290,9 @@ class LogCatcherTest {
             app.info("flood {}", i);
         }
         assertThat(forwarding.droppedRecords()).isGreaterThanOrEqualTo(40);
-        ILoggingEvent report = RecordingAppender.next(e -> e.getLoggerName().equals(LogForwarding.class.getName())
-                && e.getFormattedMessage().contains("dropped"));
-        assertThat(report.getFormattedMessage()).matches(
+        LogEvent report = logs.await(Caught.PATIENCE, Level.WARN, "^node served dropped ");
+        assertThat(report.logger()).isEqualTo(LogForwarding.class.getName());
+        assertThat(report.message()).matches(
                 "node served dropped \\d+ log records for catcher catcher#\\S+: its queue of 2 records was full");
     }
 
@@ -274,9 +303,9 @@ class LogCatcherTest {
         for (int i = 0; i < 3; i++) {
             n[0].send(n[1].nodePort(), LogCatcher.CONNECT, 0, n[0].newPort((ctx, m) -> { }).toString(), 3);
         }
-        ILoggingEvent warning = RecordingAppender.next(e -> e.getLoggerName().equals(LogForwarding.class.getName())
-                && e.getLevel() == Level.WARN);
-        assertThat(warning.getFormattedMessage()).contains("serves 2 catchers already");
+        LogEvent warning = logs.await(Caught.PATIENCE, Level.WARN, "^log catcher connect from node catcher refused: ");
+        assertThat(warning.logger()).isEqualTo(LogForwarding.class.getName());
+        assertThat(warning.message()).contains("serves 2 catchers already");
         assertThat(forwarding.catchers()).hasSize(2);
         forwarding.close();
         assertThat(forwarding.catchers()).isEmpty();

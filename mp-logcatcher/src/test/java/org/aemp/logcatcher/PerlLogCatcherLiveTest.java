@@ -1,11 +1,7 @@
 package org.aemp.logcatcher;
 
-import static org.aemp.logcatcher.RecordingAppender.caught;
-import static org.aemp.logcatcher.RecordingAppender.kv;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.spi.ILoggingEvent;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +10,8 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.aemp.Node;
 import org.aemp.testing.TestNodes;
+import org.aemp.testing.logging.LogEvent;
+import org.aemp.testing.logging.TestLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
@@ -21,28 +19,34 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Live against Perl AnyEvent::MP 2.02 ({@code src/test/perl/logcatcher-peer.pl}), run only when
  * {@code AEMP_PERL5LIB} is set: Perl's own {@code AnyEvent::MP::LogCatcher::catch} catches a Java
  * node, and a Java catcher catches a Perl node, whose {@code AnyEvent::MP::LogCatcher::connect}
  * Perl loads on demand. The Java node is the network's global node and the Perl node its leaf,
- * over CBOR (Perl's choice) and JSON.
+ * over CBOR (Perl's choice) and JSON. The Java side logs on {@code test.live}, a logger that hands
+ * its records to {@link LogTap} ({@link LogCatcherTest#tapped}); what it catches is logged again and
+ * read back from the test's log ({@link TestLogs}).
  */
 @Timeout(90)
 class PerlLogCatcherLiveTest {
-    private static final Logger app = LoggerFactory.getLogger("test.live");
+    private static final String APP = "test.live";
+    private static final Logger app = LogCatcherTest.tapped(APP);
     private static final String ORIGIN = "\\[perl(?:[+-]\\d+\\.\\d{3}s)?\\]";
 
     @RegisterExtension
     final TestNodes nodes = new TestNodes();
     private final List<PerlNode> perls = new ArrayList<>();
 
+    private TestLogs logs;
+
     @BeforeEach
-    void needsPerl() {
+    void needsPerl(TestLogs logs) {
         PerlNode.assumePerl();
-        RecordingAppender.clear();
+        this.logs = logs;
+        logs.allow(Level.WARN, APP, "").allow(Level.ERROR, APP, ""); // meant to be forwarded
     }
 
     @AfterEach
@@ -106,37 +110,42 @@ class PerlLogCatcherLiveTest {
         LogCatcherTest.await(() -> catcher.nodes().contains("perl"), "the catcher to find the Perl node");
 
         // nothing tells when Perl has attached its forwarding: log until a record comes through
-        ILoggingEvent first = null;
+        logs.allow(Level.WARN, Catcher.remoteLoggerName("perl"), "main: hello ");
+        LogEvent first = null;
         for (int i = 0; first == null; i++) {
             assertThat(i).as("attempts").isLessThan(100);
             perl.command("log", "level", "warn", "msg", "hello " + i);
-            List<ILoggingEvent> seen = RecordingAppender.within(Duration.ofMillis(200), caught("perl", "main: hello "));
+            List<LogEvent> seen = Caught.after(logs, Duration.ofMillis(200), Caught.from("perl", "main: hello "));
             first = seen.isEmpty() ? null : seen.get(0);
         }
-        assertThat(first.getLevel()).isEqualTo(Level.WARN);
-        assertThat(kv(first, "aemp_level")).isEqualTo(5);
-        assertThat(kv(first, "aemp_context")).isEqualTo("main");
-        assertThat(first.getLoggerName()).isEqualTo("org.aemp.logcatcher.remote.perl");
+        Caught hello = Caught.of(first);
+        assertThat(first.level()).isEqualTo(Level.WARN);
+        assertThat(hello.aempLevel()).isEqualTo(5);
+        assertThat(hello.context()).isEqualTo("main");
+        assertThat(first.logger()).isEqualTo("org.aemp.logcatcher.remote.perl");
 
         perl.command("log", "level", "debug", "msg", "perl debug");
         perl.command("log", "level", "note", "msg", "perl note");
         perl.command("log", "level", "critical", "msg", "perl critical");
         perl.command("log", "level", "alert", "msg", "two\nlines");
-        ILoggingEvent note = RecordingAppender.next(caught("perl", "main: perl "));
-        assertThat(note.getFormattedMessage()).matches(ORIGIN + " main: perl note"); // not the debug one
-        assertThat(note.getLevel()).isEqualTo(Level.INFO);
-        assertThat(kv(note, "aemp_level")).isEqualTo(6);
-        ILoggingEvent critical = RecordingAppender.next(caught("perl", "main: perl "));
-        assertThat(critical.getFormattedMessage()).endsWith("main: perl critical");
-        assertThat(critical.getLevel()).isEqualTo(Level.ERROR);
-        assertThat(kv(critical, "aemp_level")).isEqualTo(3);
-        ILoggingEvent alert = RecordingAppender.next(caught("perl", "main: two"));
-        assertThat(alert.getFormattedMessage()).endsWith("main: two\\x0alines");
-        assertThat(kv(alert, "aemp_level")).isEqualTo(2);
+        Caught note = Caught.await(logs, Level.INFO, "perl", "main: perl ");
+        assertThat(note.text()).matches(ORIGIN + " main: perl note");
+        assertThat(note.event().level()).isEqualTo(Level.INFO);
+        assertThat(note.aempLevel()).isEqualTo(6);
+        Caught critical = Caught.await(logs, Level.ERROR, "perl", "main: perl ");
+        assertThat(critical.text()).endsWith("main: perl critical");
+        assertThat(critical.event().level()).isEqualTo(Level.ERROR);
+        assertThat(critical.aempLevel()).isEqualTo(3);
+        Caught alert = Caught.await(logs, Level.ERROR, "perl", "main: two");
+        assertThat(alert.text()).endsWith("main: two\\x0alines");
+        assertThat(alert.aempLevel()).isEqualTo(2);
+        // one sender, one port: in order, and the debug record (below note) never came
+        assertThat(List.of(note.event().sequence(), critical.event().sequence(), alert.event().sequence())).isSorted();
+        assertThat(logs.events()).noneMatch(Caught.from("perl", "perl debug"));
 
         catcher.close();
         // the port is gone: whatever Perl still sends is dropped here
         perl.command("log", "level", "error", "msg", "after close");
-        assertThat(RecordingAppender.within(Duration.ofMillis(500), caught("perl", "after close"))).isEmpty();
+        assertThat(Caught.after(logs, Duration.ofMillis(500), Caught.from("perl", "after close"))).isEmpty();
     }
 }
