@@ -614,15 +614,18 @@ public final class Node implements AutoCloseable {
         }
         kernel.killAll();
         kernel.awaitQuiet(Duration.ofSeconds(5));
-        long unsent = network == null ? 0 : network.close(grace);
+        long[] unsent = network == null ? new long[2] : network.close(grace);
         kernel.stop(Duration.ofSeconds(5));
-        if (unsent > 0) {
-            log.warn("node {} stopped: {} messages were not sent (not taken by the peers within {} ms)", id, unsent,
-                    grace.toMillis());
+        if (unsent[0] > 0) {
+            log.warn("node {} stopped: {} messages were not sent: {} queued on links, not taken within {} ms; {}"
+                    + " waiting for nodes not connected", id, unsent[0] + unsent[1], unsent[0], grace.toMillis(),
+                    unsent[1]);
+        } else if (unsent[1] > 0) {
+            log.info("node {} stopped: {} messages waited for nodes not connected and were not sent", id, unsent[1]);
         } else {
             log.info("node {} stopped", id);
         }
-        return unsent;
+        return unsent[0] + unsent[1];
     }
 
     /** True once {@link #close()} has been called. */

@@ -214,7 +214,7 @@ class PerlLiveTest {
         String mon = perl.command("mon", "port", "java#echo");
         String sync = perl.command("ping", "to", "java#echo", "msg", List.of("ok"));
         assertThat(perl.reply(sync)).containsExactly("ok");
-        java.network().close(java.time.Duration.ZERO); // the link drops; no port of the Java node is killed
+        java.network().close(Duration.ZERO); // the link drops; no port of the Java node is killed
         @SuppressWarnings("unchecked")
         List<Object> reason = (List<Object>) perl.await("mon_fired", mon).get("reason");
         assertThat(reason.subList(0, 2)).containsExactly("transport_error", "java");

@@ -133,10 +133,18 @@ final class GlobalDatabase {
         watchers.values().removeIf(Set::isEmpty);
     }
 
-    /** {@code g_mon1}: {@code node} watches {@code family}. */
-    void watch(String node, String family) {
-        slaves.computeIfAbsent(node, n -> new HashSet<>()).add(family);
+    /** Families one node may watch at once. */
+    static final int MAX_WATCHES = 4096;
+
+    /** {@code g_mon1}: {@code node} watches {@code family}; false if it watches too many already. */
+    boolean watch(String node, String family) {
+        Set<String> mine = slaves.computeIfAbsent(node, n -> new HashSet<>());
+        if (!mine.contains(family) && mine.size() >= MAX_WATCHES) {
+            return false;
+        }
+        mine.add(family);
         watchers.computeIfAbsent(family, f -> new LinkedHashSet<>()).add(node);
+        return true;
     }
 
     /** {@code g_mon0}. */

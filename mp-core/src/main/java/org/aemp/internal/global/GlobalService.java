@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import org.aemp.DbListener;
 import org.aemp.Guard;
 import org.aemp.PortId;
+import org.aemp.internal.SafeText;
 import org.aemp.internal.SerialExecutor;
 import org.aemp.internal.kernel.Ids;
 import org.aemp.internal.kernel.Kernel;
@@ -49,6 +50,8 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
     public static final String ADDRESSES = "'l";
     /** The family of global nodes: node id -> null. */
     public static final String GLOBALS = "'g";
+    /** How many nodes may be looked up at once. */
+    static final int MAX_FINDS = 10_000;
 
     private final Kernel kernel;
     private final Network network;
@@ -105,7 +108,7 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
             try {
                 request(source, tag, args);
             } catch (RuntimeException e) {
-                log.warn("global request {} from {} failed: {}", tag, source, e.toString());
+                log.warn("global request {} from {} failed: {}", SafeText.of(tag), SafeText.of(source), SafeText.of(e));
             }
         });
     }
@@ -247,7 +250,8 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
             }
             default -> {
                 if (!global) {
-                    log.warn("global request {} from {} ignored: {} is not a global node", tag, source, self);
+                    log.warn("global request {} from {} ignored: {} is not a global node", SafeText.of(tag), SafeText.of(source),
+                            self);
                     return;
                 }
                 globalRequest(source, tag, a);
@@ -278,12 +282,16 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
                     new ArrayList<>(db.family(Values.perlString(arg(a, 0))).values()));
             case "g_mon1" -> {
                 String family = Values.perlString(arg(a, 0));
-                db.watch(source, family);
+                if (!db.watch(source, family)) {
+                    log.warn("g_mon1 from {} refused: it watches {} families already (the most one node may)",
+                            SafeText.of(source), GlobalDatabase.MAX_WATCHES);
+                    return;
+                }
                 Map<String, Object> f = db.global.get(family);
                 send(source, "g_chg1", family, f == null ? null : Values.copy(f));
             }
             case "g_mon0" -> db.unwatch(source, Values.perlString(arg(a, 0)));
-            default -> log.warn("unknown global request {} from {}", tag, source);
+            default -> log.warn("unknown global request {} from {}", SafeText.of(tag), SafeText.of(source));
         }
     }
 
@@ -509,17 +517,41 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
 
     // ---- address lookup (any thread) ----
 
+    /**
+     * The addresses of {@code node}, from this node's database if it is global, else asked of the
+     * master. The network cancels the future when it stops waiting (its connect attempt gave up);
+     * then the lookup is forgotten, so lookups of nodes nobody knows cannot pile up. At most
+     * {@link #MAX_FINDS} nodes are looked up at once; beyond that a lookup finds nothing at once.
+     */
     private CompletableFuture<List<String>> find(String node) {
         CompletableFuture<List<String>> result = new CompletableFuture<>();
         exec.execute(() -> {
             if (global) {
                 result.complete(Values.keys(db.family(ADDRESSES).get(node)));
+            } else if (!finds.containsKey(node) && finds.size() >= MAX_FINDS) {
+                log.debug("node {}: not looking up {}: {} lookups under way already", self, node, MAX_FINDS);
+                result.complete(List.of());
             } else {
                 finds.computeIfAbsent(node, n -> new ArrayList<>()).add(result);
                 requestAdd("g_find " + node, List.of("g_find", node));
+                result.whenComplete((v, e) -> {
+                    if (result.isCancelled()) {
+                        exec.execute(() -> forgetFind(node, result));
+                    }
+                });
             }
         });
         return result;
+    }
+
+    /** Nobody waits for {@code lookup} any more: drop it, and the request with the last one. */
+    private void forgetFind(String node, CompletableFuture<List<String>> lookup) {
+        List<CompletableFuture<List<String>>> waiting = finds.get(node);
+        if (waiting == null || !waiting.remove(lookup) || !waiting.isEmpty()) {
+            return;
+        }
+        finds.remove(node);
+        pending.remove("g_find " + node);
     }
 
     // ---- seeds (executor) ----

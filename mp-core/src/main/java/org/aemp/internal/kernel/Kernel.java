@@ -345,9 +345,9 @@ public final class Kernel implements Inbound {
         }
         if (!watched && !reason.isNormal() && !closing) {
             if (cause != null) {
-                log.error("{} died unmonitored: {}", port.id, reason, cause);
+                log.error("{} died unmonitored: {}", port.id, SafeText.of(reason), cause);
             } else {
-                log.error("{} died unmonitored: {}", port.id, reason);
+                log.error("{} died unmonitored: {}", port.id, SafeText.of(reason));
             }
         } else if (log.isDebugEnabled()) {
             log.debug("{} died: {}", port.id, reason, cause);
@@ -488,13 +488,13 @@ public final class Kernel implements Inbound {
         var init = functions.find(function);
         if (init.isEmpty()) {
             log.warn("spawn request from {} for port {} refused: unable to resolve function '{}'"
-                    + " (register it with Node.register)", source, name, function);
+                    + " (register it with Node.register)", SafeText.of(source), SafeText.of(name), SafeText.of(function));
             return;
         }
         PortId portId = new PortId(id, name);
         LocalPort port = newLocalPort(portId, null);
         if (ports.putIfAbsent(name, port) != null) {
-            log.warn("spawn request from {} refused: port {} already exists", source, portId);
+            log.warn("spawn request from {} refused: port {} already exists", SafeText.of(source), SafeText.of(portId));
             return;
         }
         port.execute(p -> {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import org.aemp.KillReason;
 import org.aemp.PortId;
+import org.aemp.internal.SafeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,8 @@ public final class NodePortHandler {
             }
             dispatch(source, tag, args);
         } catch (RuntimeException e) {
-            log.warn("node-port request '{}' from {} failed: {}", first, source, e.getMessage());
+            log.warn("node-port request '{}' from {} failed: {}", SafeText.of(first), SafeText.of(source),
+                    SafeText.of(e.getMessage()));
         }
     }
 
@@ -98,12 +100,12 @@ public final class NodePortHandler {
 
     private void eval(String source, List<Object> args) {
         if (secure) {
-            log.warn("eval request from {} refused: remote execution not allowed (secure mode)", source);
+            log.warn("eval request from {} refused: remote execution not allowed (secure mode)", SafeText.of(source));
             return;
         }
         String code = text(args, 0, "code");
         if (args.size() < 2) {
-            log.warn("eval request from {} ignored: a Java node cannot run Perl code", source);
+            log.warn("eval request from {} ignored: a Java node cannot run Perl code", SafeText.of(source));
             return;
         }
         if (code.trim().equals(UP_NODES_EVAL)) {
@@ -118,13 +120,14 @@ public final class NodePortHandler {
 
     private void call(String source, String function, List<Object> args) {
         if (secure) {
-            log.warn("call of '{}' from {} refused: remote execution not allowed (secure mode)", function, source);
+            log.warn("call of '{}' from {} refused: remote execution not allowed (secure mode)", SafeText.of(function),
+                    SafeText.of(source));
             return;
         }
         var f = kernel.functions().find(function);
         if (f.isEmpty()) {
             log.warn("unknown node-port request '{}' from {}: not a built-in request or a registered function",
-                    function, source);
+                    SafeText.of(function), SafeText.of(source));
             return;
         }
         PortId self = PortId.nodePort(kernel.nodeId());
@@ -132,7 +135,7 @@ public final class NodePortHandler {
             try {
                 f.get().run(new FunctionContext(kernel, self, source), args);
             } catch (Exception | Error e) {
-                log.warn("function '{}' called by {} threw", function, source, e);
+                log.warn("function '{}' called by {} threw", SafeText.of(function), SafeText.of(source), e);
             }
         });
     }

@@ -254,7 +254,9 @@ final class Connections implements HandshakeHandler.Links {
         int attempt = ++rn.attempt;
         rn.deadline = timers.next().schedule(() -> giveUp(rn, attempt, "connect timeout"),
                 connectInterval.toNanos(), TimeUnit.NANOSECONDS);
-        addresses.lookup(rn.id).whenComplete((addrs, err) -> {
+        CompletableFuture<List<String>> lookup = addresses.lookup(rn.id);
+        rn.lookup = lookup;
+        lookup.whenComplete((addrs, err) -> {
             if (err != null || addrs == null || addrs.isEmpty()) {
                 giveUp(rn, attempt, "no known address");
             } else {
@@ -327,6 +329,10 @@ final class Connections implements HandshakeHandler.Links {
             rn.cancelTimers();
             rn.queue.clear();
             rn.queuedBytes = 0;
+            if (rn.lookup != null) {
+                rn.lookup.cancel(false); // the global service forgets the lookup
+                rn.lookup = null;
+            }
             abandoned = new ArrayList<>(rn.dials);
             abandoned.addAll(rn.pending);
             rn.dials.clear();
@@ -740,11 +746,22 @@ final class Connections implements HandshakeHandler.Links {
     }
 
     /**
-     * Hands everything queued on links to the sockets and waits up to {@code grace} until they
-     * took it. Returns how many messages were not sent: still queued on a link, or waiting for a
-     * link that is not up.
+     * Messages not sent when the node closed.
+     *
+     * @param onLinks queued on a link whose socket did not take them in time
+     * @param waiting waiting for a link to a node that was not connected
      */
-    long drain(Duration grace) {
+    record Unsent(long onLinks, long waiting) {
+        long total() {
+            return onLinks + waiting;
+        }
+    }
+
+    /**
+     * Hands everything queued on links to the sockets and waits up to {@code grace} until they
+     * took it; says how many messages were not sent.
+     */
+    Unsent drain(Duration grace) {
         List<Link> links = new ArrayList<>();
         long waiting = 0;
         for (RemoteNode rn : nodes.values()) {
@@ -755,7 +772,8 @@ final class Connections implements HandshakeHandler.Links {
                 waiting += rn.queue.size();
             }
         }
-        CompletableFuture<?>[] drains = links.stream().map(Link::drain).toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] drains = grace.isZero() ? new CompletableFuture<?>[0]
+                : links.stream().map(Link::drain).toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(drains).get(grace.toNanos(), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
@@ -765,9 +783,10 @@ final class Connections implements HandshakeHandler.Links {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        long onLinks = 0;
         for (Link l : links) {
-            waiting += l.unsent();
+            onLinks += l.unsent();
         }
-        return waiting;
+        return new Unsent(onLinks, waiting);
     }
 }

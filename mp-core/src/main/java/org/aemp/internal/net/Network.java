@@ -270,12 +270,13 @@ public final class Network implements Remote {
      * Stops listening, hands what is queued on links to the sockets (waiting up to {@code grace}
      * until they took it), closes every link, and stops the event loops.
      *
-     * @return how many messages were not sent
+     * @return how many messages were not sent: {@code [queued on links, waiting for a link]}
      */
-    public long close(Duration grace) {
+    public long[] close(Duration grace) {
         closed = true;
         acceptor.close();
-        long unsent = grace.isZero() ? 0 : connections.drain(grace);
+        Connections.Unsent u = connections.drain(grace);
+        long[] unsent = {u.onLinks(), u.waiting()};
         connections.close();
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS); // links, and handshakes under way
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -55,6 +55,8 @@ final class RemoteNode {
     HandshakeHandler challenger;
     /** DOWN: an authenticated connection to put up once the down report is done. */
     HandshakeHandler successor;
+    /** The address lookup of the current connect attempt, cancelled if the attempt gives up. */
+    java.util.concurrent.CompletableFuture<List<String>> lookup;
     ScheduledFuture<?> deadline;
     ScheduledFuture<?> nextAddress;
     /** Incremented for every connect attempt, so stale timers of an older attempt do nothing. */
