@@ -81,9 +81,19 @@ final class ChildProcess implements AutoCloseable {
      * the levels this JVM was given ({@code aemp.test.logs.level...}).
      */
     static ChildProcess startJava(String name, Class<?> mainClass, String... args) throws IOException {
+        return startJava(name, List.of(), mainClass, args);
+    }
+
+    /**
+     * As {@link #startJava(String, Class, String...)}, with the java command run by {@code wrapper}
+     * (such as {@code ip netns exec <namespace>}), which must exec it, so that {@link #pid()} is the JVM's.
+     */
+    static ChildProcess startJava(String name, List<String> wrapper, Class<?> mainClass, String... args)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Daemp.test.logs=console"));
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(java, "-Xmx256m", "-Daemp.test.logs=console"));
         for (String key : System.getProperties().stringPropertyNames()) {
             if (key.startsWith("aemp.test.logs.level")) {
                 command.add("-D" + key + "=" + System.getProperty(key));
@@ -148,6 +158,24 @@ final class ChildProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** The process id. */
+    long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Sends the signal {@code name} ({@code STOP}, {@code CONT}, ...) to the process with
+     * {@code /bin/kill}, and waits for that to finish.
+     */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("/bin/kill", "-" + name, Long.toString(process.pid()))
+                .redirectErrorStream(true).start();
+        String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("/bin/kill -" + name + " " + process.pid() + " failed: " + out);
+        }
     }
 
     boolean isAlive() {

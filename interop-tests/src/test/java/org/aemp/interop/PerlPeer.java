@@ -123,6 +123,11 @@ final class PerlPeer implements AutoCloseable {
         return (List<Object>) await("reply", id).get("msg");
     }
 
+    /** The Perl process, for signals ({@link ChildProcess#signal}). */
+    ChildProcess process() {
+        return process;
+    }
+
     /** Kills the Perl process at once (SIGKILL), as a crash would. */
     void kill() throws InterruptedException {
         process.kill();

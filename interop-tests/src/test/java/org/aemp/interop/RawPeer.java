@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -53,17 +54,48 @@ final class RawPeer implements AutoCloseable {
 
     /** Opens a TCP connection to {@code host:port} (IPv4 or a name) as node {@code nodeId}. */
     static RawPeer connect(String address, String nodeId) throws IOException {
+        return connect(address, nodeId, null);
+    }
+
+    /**
+     * Opens a TCP connection to {@code host:port} as node {@code nodeId} from the local address
+     * {@code source} (any loopback address 127.x.y.z works on Linux), or from any if null.
+     */
+    static RawPeer connect(String address, String nodeId, InetAddress source) throws IOException {
         int colon = address.lastIndexOf(':');
         Socket s = new Socket();
-        s.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
-                (int) PATIENCE.toMillis());
-        s.setTcpNoDelay(true);
-        return new RawPeer(nodeId, s);
+        try {
+            if (source != null) {
+                s.bind(new InetSocketAddress(source, 0));
+            }
+            s.connect(new InetSocketAddress(address.substring(0, colon),
+                    Integer.parseInt(address.substring(colon + 1))), (int) PATIENCE.toMillis());
+            s.setTcpNoDelay(true);
+            return new RawPeer(nodeId, s);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
     }
 
     /** A greeting line 1 as PROTOCOL.md section 3 describes it, announcing hmac_sha3_512 and json. */
     String greeting() {
+        return greetingLine(nodeId);
+    }
+
+    /** {@link #greeting()} of node {@code nodeId}. */
+    static String greetingLine(String nodeId) {
         return "aemp;1;" + nodeId + ";hmac_sha3_512;json;provider=raw-test;mproto=1;gproto=1";
+    }
+
+    /**
+     * What {@link #sendGreeting} sends for {@link #greeting()}: greeting line 1 of node
+     * {@code nodeId} and a fresh nonce line, each with its LF (for peers on other sockets).
+     */
+    static String greetingLines(String nodeId) {
+        byte[] nonce = new byte[66];
+        RANDOM.nextBytes(nonce);
+        return greetingLine(nodeId) + "\n" + Base64.getEncoder().withoutPadding().encodeToString(nonce) + "\n";
     }
 
     /** Sends greeting line 1 (as given) and a fresh 88-character nonce line. */

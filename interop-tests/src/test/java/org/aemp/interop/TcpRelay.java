@@ -7,26 +7,58 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP relay on loopback that forwards connections to one target and can cut the first one
- * after a given number of client-to-target bytes, in the middle of whatever it is forwarding, by
- * resetting both sides: a link that dies mid-stream, as when a cable is pulled. Later connections
- * pass untouched.
+ * A TCP relay on loopback that forwards connections to one target, and breaks them on demand the
+ * ways real networks do:
+ * <ul>
+ *   <li>cut the first connection after a given number of client-to-target bytes, in the middle of
+ *       whatever it is forwarding, by resetting both sides: a link that dies mid-stream, as when a
+ *       cable is pulled (a constructor argument; later connections pass untouched);
+ *   <li>{@link #resetClientSide()}: reset only the dialling side, and keep the target's socket open
+ *       and silent, so that the target holds a dead link it cannot tell from an idle one (the peer
+ *       host crashed, or a NAT forgot the connection);
+ *   <li>{@link #blackHole()}: forward nothing either way, and keep both sockets open (a host that
+ *       vanished, or a network that drops every packet);
+ *   <li>{@link #stall(Direction)}: forward nothing in one direction until {@link #resume()}
+ *       (what arrives meanwhile is held, and follows on resume);
+ *   <li>{@link #delay(Duration)}: forward every chunk that much later.
+ * </ul>
+ * Bytes the relay does not forward are read and dropped, so the sender's TCP sees them
+ * acknowledged: only the application can notice that nothing comes back.
  *
  * <p>Thread-safe; one thread per direction of each connection, all closed by {@link #close()}.
  */
 final class TcpRelay implements AutoCloseable {
+    /** A direction of forwarding. */
+    enum Direction {
+        /** From the dialling side to the target. */
+        TO_TARGET,
+        /** From the target back to the dialling side. */
+        TO_CLIENT
+    }
+
     private final ServerSocket server;
     private final InetSocketAddress target;
     private final long cutAfter;
     private final AtomicInteger connections = new AtomicInteger();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final List<Pair> pairs = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
+    private volatile boolean blackHole;
+    private volatile long delayNanos;
+    private final boolean[] stalled = new boolean[Direction.values().length]; // guarded by itself
+
+    /** A relay that forwards everything until told otherwise. */
+    TcpRelay(InetSocketAddress target) throws IOException {
+        this(target, -1);
+    }
 
     /**
      * @param target where to forward
@@ -52,33 +84,91 @@ final class TcpRelay implements AutoCloseable {
         return connections.get();
     }
 
+    /**
+     * Resets the dialling side of every connection now open (the dialler sees a reset) and leaves
+     * the target's side open: the target hears nothing more on it, and what it sends is dropped.
+     */
+    void resetClientSide() {
+        for (Pair p : pairs) {
+            p.halfOpen = true;
+            reset(p.client);
+        }
+    }
+
+    /**
+     * From now on forwards nothing in either direction, on open connections and new ones, and
+     * closes nothing: both ends keep a silent connection.
+     */
+    void blackHole() {
+        blackHole = true;
+    }
+
+    /** Holds what travels in {@code direction}, on every connection, until {@link #resume()}. */
+    void stall(Direction direction) {
+        synchronized (stalled) {
+            stalled[direction.ordinal()] = true;
+        }
+    }
+
+    /** Forwards again what {@link #stall} held, and everything after it. */
+    void resume() {
+        synchronized (stalled) {
+            java.util.Arrays.fill(stalled, false);
+            stalled.notifyAll();
+        }
+    }
+
+    /** Forwards every chunk {@code delay} after it arrived (both directions; zero for none). */
+    void delay(Duration delay) {
+        delayNanos = delay.toNanos();
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
+            Socket client = null;
             try {
-                Socket client = server.accept();
+                client = server.accept();
                 Socket upstream = new Socket();
+                sockets.add(client);
+                sockets.add(upstream);
                 upstream.connect(target, 5000);
                 client.setTcpNoDelay(true);
                 upstream.setTcpNoDelay(true);
-                sockets.add(client);
-                sockets.add(upstream);
+                Pair pair = new Pair(client, upstream);
+                pairs.add(pair);
                 boolean first = connections.incrementAndGet() == 1;
                 AtomicLong budget = new AtomicLong(first && cutAfter >= 0 ? cutAfter : Long.MAX_VALUE);
-                pump(client, upstream, budget, "relay-up");
-                pump(upstream, client, new AtomicLong(Long.MAX_VALUE), "relay-down");
+                pump(pair, Direction.TO_TARGET, budget, "relay-up");
+                pump(pair, Direction.TO_CLIENT, new AtomicLong(Long.MAX_VALUE), "relay-down");
             } catch (IOException e) {
-                return; // closed
+                if (server.isClosed()) {
+                    return;
+                }
+                if (client != null) {
+                    reset(client); // the target refused
+                }
             }
         }
     }
 
-    private void pump(Socket from, Socket to, AtomicLong budget, String name) {
+    private void pump(Pair pair, Direction direction, AtomicLong budget, String name) {
+        Socket from = direction == Direction.TO_TARGET ? pair.client : pair.upstream;
+        Socket to = direction == Direction.TO_TARGET ? pair.upstream : pair.client;
         Thread t = new Thread(() -> {
             byte[] buf = new byte[8192];
             try {
                 InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream();
                 for (int n; (n = in.read(buf)) >= 0; ) {
+                    long arrived = System.nanoTime();
+                    awaitNotStalled(direction);
+                    if (blackHole || pair.halfOpen) {
+                        continue; // dropped
+                    }
+                    long wait = arrived + delayNanos - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
                     long left = budget.get();
                     if (n >= left) {
                         out.write(buf, 0, (int) left);
@@ -90,14 +180,28 @@ final class TcpRelay implements AutoCloseable {
                     budget.addAndGet(-n);
                     out.write(buf, 0, n);
                 }
-                to.shutdownOutput();
+                if (!blackHole && !pair.halfOpen) {
+                    to.shutdownOutput();
+                }
             } catch (IOException e) {
-                reset(from);
-                reset(to);
+                if (!blackHole && !pair.halfOpen) {
+                    reset(from);
+                    reset(to);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }, name);
         t.setDaemon(true);
         t.start();
+    }
+
+    private void awaitNotStalled(Direction direction) throws InterruptedException {
+        synchronized (stalled) {
+            while (stalled[direction.ordinal()]) {
+                stalled.wait();
+            }
+        }
     }
 
     /** Closes with SO_LINGER 0, so the peer sees a reset rather than an orderly end of stream. */
@@ -110,11 +214,25 @@ final class TcpRelay implements AutoCloseable {
         }
     }
 
+    /** Stops accepting and resets every connection, both sides. */
     @Override
     public void close() throws IOException {
         server.close();
+        resume();
         for (Socket s : sockets) {
             reset(s);
+        }
+    }
+
+    /** The two sockets of one relayed connection. */
+    private static final class Pair {
+        final Socket client;
+        final Socket upstream;
+        volatile boolean halfOpen;
+
+        Pair(Socket client, Socket upstream) {
+            this.client = client;
+            this.upstream = upstream;
         }
     }
 }

@@ -60,8 +60,12 @@ import org.slf4j.LoggerFactory;
  */
 final class Connections implements HandshakeHandler.Links {
     private static final Logger log = LoggerFactory.getLogger(Connections.class);
-    /** How long a link has to answer when a newer connection from its node is waiting. */
-    static final Duration PROOF_OF_LIFE = Duration.ofSeconds(2);
+    /**
+     * How long a link has to answer when a newer connection from its node is waiting: a few round
+     * trips, and well under the default {@code connect_interval} (2 s), so that a node which lost
+     * its side of a link gets back in with its first attempt.
+     */
+    static final Duration PROOF_OF_LIFE = Duration.ofSeconds(1);
     /** Nodes without a link that the table holds at most (being connected, or reporting down). */
     static final int MAX_UNCONNECTED = 10_000;
 

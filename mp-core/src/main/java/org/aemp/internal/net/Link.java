@@ -105,6 +105,7 @@ final class Link {
     private ScheduledFuture<?> ticker; // event loop
     private List<Consumer<Boolean>> aliveWaiters; // event loop: waiting for a sign of life
     private long aliveAskedAt; // event loop
+    private boolean silentSinceProof; // event loop: a proof went unanswered, and nothing arrived since
 
     /**
      * @param selfId this node's id, where the peer sends its answer to a liveness probe
@@ -361,6 +362,7 @@ final class Link {
     void received(int bytes) {
         lastRead = System.nanoTime();
         counters.bytesIn.add(bytes);
+        silentSinceProof = false;
         if (aliveWaiters != null) {
             answerAlive(true);
         }
@@ -379,11 +381,14 @@ final class Link {
 
     /**
      * Asks the peer for a sign of life and tells {@code result} (on the event loop) whether one
-     * came within {@code within}: any byte that arrives after the question counts.
+     * came within {@code within}: any byte that arrives after the question counts. A link that
+     * left an earlier question unanswered and has heard nothing since is known to be silent: the
+     * answer is then false at once, so that a node that reconnects waits for one proof, not for
+     * one per step of its handshake or per attempt (each as long as its whole connect interval).
      */
     void proveAlive(Duration within, Consumer<Boolean> result) {
         channel.eventLoop().execute(() -> {
-            if (!channel.isActive()) {
+            if (!channel.isActive() || silentSinceProof) {
                 result.accept(false);
                 return;
             }
@@ -404,6 +409,7 @@ final class Link {
     private void answerAlive(boolean alive) {
         List<Consumer<Boolean>> waiters = aliveWaiters;
         aliveWaiters = null;
+        silentSinceProof = !alive;
         for (Consumer<Boolean> w : waiters) {
             w.accept(alive);
         }
