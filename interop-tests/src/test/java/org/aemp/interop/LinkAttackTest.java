@@ -259,8 +259,9 @@ class LinkAttackTest {
                     .mapToLong(c -> millis(c.lifetimeNanos())).max().orElseThrow());
             for (SocketSwarm.Conn c : tricklers.connections()) {
                 assertThat(c.greeted()).as("admitted to a handshake").isTrue();
+                // a generous upper bound for a loaded 2-core machine: trickling used to keep them open indefinitely
                 assertThat(millis(c.lifetimeNanos())).as("ms from connect to close (handshake_timeout 2000 ms)")
-                        .isBetween(timeout.toMillis() - 100, timeout.toMillis() + 2000);
+                        .isBetween(timeout.toMillis() - 100, timeout.toMillis() + 4000);
                 assertThat(c.trickled()).as("bytes trickled before the deadline").isGreaterThanOrEqualTo(4);
             }
         }
