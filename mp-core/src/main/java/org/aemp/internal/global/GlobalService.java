@@ -3,6 +3,7 @@ package org.aemp.internal.global;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,6 +69,13 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
     private final Map<String, List<CompletableFuture<List<String>>>> finds = new HashMap<>();
     private String master;
     private boolean global;
+    /**
+     * The nodes told {@code g_global} on their current link. goGlobal runs on the executor after
+     * Node.start returned, so a link can be up by then with its up event still queued behind it;
+     * without this set that node heard {@code g_global} twice (Perl becomes global inside
+     * configure, before any link, and never does).
+     */
+    private final Set<String> toldGlobal = new HashSet<>();
     private volatile boolean closed;
 
     // ---- seeds ----
@@ -303,7 +311,9 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
         masterSet(self); // a global node is its own master
         dbSet(GLOBALS, self, null);
         for (String node : network.upNodes()) {
-            send(node, "g_global");
+            if (toldGlobal.add(node)) {
+                send(node, "g_global");
+            }
             if (db.globals.contains(node)) {
                 globalConnect(node);
             }
@@ -339,7 +349,7 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
 
     private void nodeChanged(String node, boolean up) {
         if (up) {
-            if (global) {
+            if (global && toldGlobal.add(node)) {
                 send(node, "g_global");
             }
             if (nodeSeed.containsKey(node)) {
@@ -352,6 +362,7 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
                 cancel(keepaliveTimer);
             }
         } else {
+            toldGlobal.remove(node);
             db.globals.remove(node);
             if (global) {
                 disconnect(node);
