@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -292,8 +293,12 @@ class BadInputTest {
         start(c -> c.maxFrameLength(1024));
         try (RawPeer raw = linkedRaw()) {
             raw.write("[\"in\"");
-            for (int i = 0; i < 20; i++) {
-                raw.write(",\"xx\"".repeat(20)); // the message never ends
+            try {
+                for (int i = 0; i < 20; i++) {
+                    raw.write(",\"xx\"".repeat(20)); // the message never ends
+                }
+            } catch (SocketException e) {
+                // the node may close the link as soon as the limit is passed, before the last pieces
             }
             assertThat(raw.awaitClosed(PATIENCE)).as("connection closed").isTrue();
         }
