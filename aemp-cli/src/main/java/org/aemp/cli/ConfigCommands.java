@@ -43,7 +43,10 @@ final class ConfigCommands {
     /** The length of a generated secret: 180 characters, about 1071 bits. */
     static final int SECRET_LENGTH = 180;
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Made on first use: seeding it costs start-up time that most commands never need. */
+    private static final class SecretRandom {
+        static final SecureRandom INSTANCE = new SecureRandom();
+    }
 
     private ConfigCommands() {
     }
@@ -251,7 +254,7 @@ final class ConfigCommands {
     static String newSecret() {
         StringBuilder b = new StringBuilder(SECRET_LENGTH);
         for (int i = 0; i < SECRET_LENGTH; i++) {
-            b.append(SECRET_ALPHABET.charAt(RANDOM.nextInt(SECRET_ALPHABET.length())));
+            b.append(SECRET_ALPHABET.charAt(SecretRandom.INSTANCE.nextInt(SECRET_ALPHABET.length())));
         }
         return b.toString();
     }

@@ -20,10 +20,26 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        quietNetty();
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         System.exit(run(args, out, err));
     }
+
+    /**
+     * Turns off Netty's JFR events ({@code io.netty.jfr.enabled}) unless the command line sets the
+     * property: registering them initialises the JDK's flight recorder (event metadata, annotation
+     * proxies), which costs a short-lived {@code aemp} tens of milliseconds and about 5 MB of memory,
+     * and they only matter while a recording runs. Netty reads the property once, when its first
+     * buffer is allocated, so this must run before any node starts.
+     */
+    static void quietNetty() {
+        if (System.getProperty(NETTY_JFR) == null) {
+            System.setProperty(NETTY_JFR, "false");
+        }
+    }
+
+    private static final String NETTY_JFR = "io.netty.jfr.enabled";
 
     /**
      * Runs one command line in this process's environment (the rc file from

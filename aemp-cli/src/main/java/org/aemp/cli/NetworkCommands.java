@@ -40,10 +40,12 @@ import org.aemp.config.RcFile;
  * trace       "seed -> <node>", then "<node> -> <neighbours space-joined>" or "<node> (timeout)"
  * }</pre>
  *
- * Exit statuses: 0 when anything was printed (a failure reason from {@code snd} or {@code mon}
- * included, as in Perl); 1 when {@code snd}, {@code eval} or {@code restart} got no answer in
- * time, {@code trace} had a node time out, or a node answered {@code eval} with an error; 2 for a
- * missing argument. Perl exits with its {@code die} status (an errno value) where we use 1. Unlike
+ * Exit statuses: 0 when an answer was printed (a failure reason from {@code snd} included, as in
+ * Perl); 1 when {@code snd}, {@code eval} or {@code restart} got no answer in time, {@code trace}
+ * had a node time out, or a node answered {@code eval} with an error; 1 also when nothing answered
+ * {@code cal} (the port died or its node could not be reached first) or {@code mon} of a port (its
+ * node could not be reached): these print Perl's line on stdout, where Perl exits 0, and the reason
+ * on stderr; 2 for a missing argument. Perl exits with its {@code die} status (an errno value) where we use 1. Unlike
  * Perl, several network commands may share one command line (they share the node), and
  * {@code shell} ends at the end of its input. Stateless and thread-safe.
  */
@@ -73,13 +75,15 @@ final class NetworkCommands {
                         + " nothing comes back within 5 seconds. Takes all remaining words.",
                 NetworkCommands::send);
         t.add("cal", Group.NETWORK, "<port> [<arg>...]",
-                "Calls <port> with [<arg>..., <reply port>] and prints the reply as a JSON list; an empty line if"
-                        + " the port dies or cannot be reached first. 'cal <node> time' asks the node for its"
-                        + " clock. No time limit. Takes all remaining words.",
+                "Calls <port> with [<arg>..., <reply port>] and prints the reply as a JSON list; if the port dies"
+                        + " or cannot be reached first, an empty line, the reason on stderr and exit 1."
+                        + " 'cal <node> time' asks the node for its clock. No time limit. Takes all remaining"
+                        + " words.",
                 NetworkCommands::call);
         t.add("mon", Group.NETWORK, "<port>",
-                "Waits until <port> dies and prints the reason (an empty line for a normal exit). For a bare node"
-                        + " id, waits until the connection to that node breaks. No time limit.",
+                "Waits until <port> dies and prints the reason (an empty line for a normal exit); if its node"
+                        + " cannot be reached, prints that reason, says so on stderr and exits 1. For a bare"
+                        + " node id, waits until the connection to that node breaks. No time limit.",
                 NetworkCommands::monitor);
         t.add("eval", Group.NETWORK, "<node> <perl>...",
                 "Asks a Perl node to evaluate the Perl code (the remaining words joined with spaces) and prints"
@@ -147,7 +151,9 @@ final class NetworkCommands {
             List<Object> got = await(reply, null, () -> "");
             print(s, JsonText.list(got) + "\n");
         } catch (PortGone e) {
-            print(s, "\n");
+            print(s, "\n"); // Perl's output: its callback gets no values
+            throw CommandException.failure("cal: no reply from " + port + ": "
+                    + spaceJoined(e.reason().values()).strip(), e);
         }
     }
 
@@ -156,9 +162,18 @@ final class NetworkCommands {
         Node node = s.node();
         CompletableFuture<KillReason> down = new CompletableFuture<>();
         try (Guard g = node.monitor(port, down::complete)) {
-            print(s, spaceJoined(await(down, null, () -> "").values()));
+            KillReason reason = await(down, null, () -> "");
+            print(s, spaceJoined(reason.values()));
+            if (!port.isNodePort() && TRANSPORT_ERROR.equals(reason.type())) {
+                // not the port's death but the link's: what became of the port is not known
+                throw CommandException.failure("mon: no answer about " + port + ": node " + port.node()
+                        + " cannot be reached (" + spaceJoined(reason.values()).strip() + ")");
+            }
         }
     }
+
+    /** The reason of a monitor that fired because a node could not be reached or its link broke. */
+    static final String TRANSPORT_ERROR = "transport_error";
 
     // ---- eval, restart ----
 
@@ -413,8 +428,15 @@ final class NetworkCommands {
     private static final class PortGone extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
+        private final KillReason reason;
+
         PortGone(PortDownException cause) {
             super(cause.getMessage(), cause, false, false);
+            this.reason = cause.reason();
+        }
+
+        KillReason reason() {
+            return reason;
         }
     }
 

@@ -130,11 +130,23 @@ class NetworkCommandsTest {
     }
 
     @Test
-    void calOfAMissingPortPrintsAnEmptyLine() {
-        Cli.Result r = cli.run("cal", "seed#nosuch", "x");
+    void calOfAMissingPortPrintsPerlsEmptyLineThenSaysWhyAndExitsOne() {
+        Cli.Result r = cli.run("cal", "seed#nosuch", "x", "snd", "seed#echo", "not reached");
 
         assertThat(r.out()).isEqualTo("\n");
-        assertThat(r.status()).isZero();
+        assertThat(r.err()).isEqualTo("cal: no reply from seed#nosuch: no_such_port cannot monitor nonexistent port"
+                + " seed#nosuch\n");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(net.echoed).as("a failed command ends the command line").isEmpty();
+    }
+
+    @Test
+    void calOfAnUnreachableNodePrintsAnEmptyLineAndTheTransportErrorOnStderr() {
+        Cli.Result r = cli.run("cal", "nosuchnode#x", "hi");
+
+        assertThat(r.out()).isEqualTo("\n");
+        assertThat(r.err()).isEqualTo("cal: no reply from nosuchnode#x: transport_error nosuchnode no known address\n");
+        assertThat(r.status()).isEqualTo(1);
     }
 
     // ---- mon ----
@@ -146,6 +158,16 @@ class NetworkCommandsTest {
         assertThat(r.out()).isEqualTo("no_such_port cannot monitor nonexistent port seed#nosuch \n"
                 + "message sent successfully \n");
         assertThat(r.status()).isZero();
+    }
+
+    @Test
+    void monOfAPortOnAnUnreachableNodePrintsPerlsLineThenSaysWhyAndExitsOne() {
+        Cli.Result r = cli.run("mon", "nosuchnode#x");
+
+        assertThat(r.out()).isEqualTo("transport_error nosuchnode no known address \n");
+        assertThat(r.err()).isEqualTo("mon: no answer about nosuchnode#x: node nosuchnode cannot be reached"
+                + " (transport_error nosuchnode no known address)\n");
+        assertThat(r.status()).isEqualTo(1);
     }
 
     @Test

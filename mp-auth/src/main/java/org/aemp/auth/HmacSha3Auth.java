@@ -2,12 +2,10 @@ package org.aemp.auth;
 
 import static java.util.Objects.requireNonNull;
 
-import java.security.InvalidKeyException;
+import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.aemp.spi.AuthMethod;
 import org.aemp.spi.HandshakeException;
 import org.aemp.spi.Secret;
@@ -24,14 +22,17 @@ import org.aemp.spi.Transcript;
  *
  * <p>The construction is plain RFC 2104 HMAC over FIPS 202 SHA3-512 with its 72-byte block (Perl
  * passes that block size to Digest::HMAC explicitly), which is exactly the JDK's
- * {@code HmacSHA3-512}; the key is the secret's bytes as they are, not hashed first as in 1.x.
+ * {@code HmacSHA3-512}; the key is the secret's bytes as they are, not hashed first as in 1.x
+ * (unless longer than the block, as RFC 2104 says).
  */
 public final class HmacSha3Auth implements AuthMethod {
 
     /** The method's name in greetings and auth lines. */
     public static final String NAME = "hmac_sha3_512";
 
-    private static final String ALGORITHM = "HmacSHA3-512";
+    private static final String DIGEST = "SHA3-512";
+    /** SHA3-512's block (rate) in bytes, the HMAC block size (FIPS 202; Perl's Digest::HMAC gets it too). */
+    private static final int BLOCK = 72;
     private static final HexFormat HEX = HexFormat.of();
 
     /** The method, as {@link java.util.ServiceLoader} creates it. */
@@ -76,24 +77,39 @@ public final class HmacSha3Auth implements AuthMethod {
     }
 
     /**
-     * Lowercase hex of HMAC-SHA3-512. A {@link Mac} is made per call because it is neither
-     * thread-safe nor worth pooling for one computation per handshake.
+     * Lowercase hex of HMAC-SHA3-512 (RFC 2104 over SHA3-512, 72-byte block; a key longer than the
+     * block is hashed first). Computed with {@link MessageDigest} rather than {@code javax.crypto.Mac}:
+     * the first {@code Mac} of a JVM initialises the JCE framework (provider verification, crypto
+     * policy files), about 25 ms that a short-lived node such as the {@code aemp} tool's spends on
+     * its one handshake, while SHA3-512 comes from the provider that {@code SecureRandom} has loaded
+     * already. {@code HmacSha3AuthProperties} checks that both give the same result.
      */
     static String hmacHex(byte[] key, byte[] message) {
-        Mac mac;
+        MessageDigest sha3;
         try {
-            mac = Mac.getInstance(ALGORITHM);
+            sha3 = MessageDigest.getInstance(DIGEST);
         } catch (NoSuchAlgorithmException e) {
-            // JDK-8172680 added it in JDK 15; the project's baseline is 17, so this is a broken runtime
-            throw new IllegalStateException("this Java runtime has no " + ALGORITHM + " (JDK 15 or later provides it)", e);
+            // JDK 9 added it (JEP 287); the project's baseline is 17, so this is a broken runtime
+            throw new IllegalStateException("this Java runtime has no " + DIGEST, e);
         }
-        try {
-            mac.init(new SecretKeySpec(key, ALGORITHM));
-        } catch (InvalidKeyException e) {
-            // the message could describe the key, so it stays out of ours
-            throw new IllegalStateException(ALGORITHM + " rejected the shared secret as a key", e);
+        byte[] k = key.length > BLOCK ? sha3.digest(key) : key;
+        byte[] ipad = new byte[BLOCK];
+        byte[] opad = new byte[BLOCK];
+        for (int i = 0; i < BLOCK; i++) {
+            byte b = i < k.length ? k[i] : 0;
+            ipad[i] = (byte) (b ^ 0x36);
+            opad[i] = (byte) (b ^ 0x5c);
         }
-        return HEX.formatHex(mac.doFinal(message));
+        sha3.update(ipad);
+        byte[] inner = sha3.digest(message);
+        sha3.update(opad);
+        byte[] outer = sha3.digest(inner);
+        Arrays.fill(ipad, (byte) 0);
+        Arrays.fill(opad, (byte) 0);
+        if (k != key) {
+            Arrays.fill(k, (byte) 0);
+        }
+        return HEX.formatHex(outer);
     }
 
     @Override
