@@ -40,7 +40,9 @@ import org.aemp.spi.FrameEncoder;
  * quiet for a third of the liveness timeout asks its peer for one, with the node-port request
  * {@code ["", "time", "<self>#", ""]}: every AEMP 2.02 node answers {@code ["", "", <time>]},
  * which is a no-op for the asker (Perl ignores the empty tag, and so does this node). A link quiet
- * for the whole timeout fails with {@code transport_error}. {@link #proveAlive} asks the same
+ * for the whole timeout fails with {@code transport_error}, unless it is held back for a busy
+ * mailbox (it is not reading, so its silence says nothing about the peer): then it keeps asking,
+ * and the timeout counts again once it reads. {@link #proveAlive} asks the same
  * question on demand, when a newer connection from the same node must be weighed against it.
  *
  * <p>Thread-safe; the liveness state is confined to the channel's event loop.
@@ -368,7 +370,9 @@ final class Link {
 
     private void tick() {
         long idle = System.nanoTime() - lastRead;
-        if (idle >= timeoutNanos) {
+        // a link held back (not reading, for a busy mailbox) hears nothing because it does not
+        // listen: that silence is ours, so it only asks; once it reads again, silence counts
+        if (idle >= timeoutNanos && channel.config().isAutoRead()) {
             fail("no data from node " + SafeText.escape(node) + " for "
                     + TimeUnit.NANOSECONDS.toMillis(idle) + " ms: it is gone or hung (liveness timeout "
                     + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms)");
