@@ -110,7 +110,8 @@ final class Link {
 
     /**
      * @param selfId this node's id, where the peer sends its answer to a liveness probe
-     * @param busyChanged told (on any thread) when the link turns busy (true) or ready (false)
+     * @param busyChanged told when the link turns busy (true) or ready (false), under the link's
+     *     lock so that the calls come in the order of the changes: it must only hand off
      */
     Link(Channel channel, Handshake.Peer peer, String selfId, Limits limits, LinkCounters counters,
             Consumer<Boolean> busyChanged) {
@@ -139,7 +140,6 @@ final class Link {
      */
     Outcome write(List<?> message, Mode mode) {
         boolean schedule = false;
-        boolean turnedBusy = false;
         String lost = null;
         Outcome outcome;
         synchronized (lock) {
@@ -186,11 +186,10 @@ final class Link {
                 outcome = Outcome.QUEUED;
                 schedule = !flushScheduled;
                 flushScheduled = true;
-                turnedBusy = before + size > busyBytes && turnBusy();
+                if (before + size > busyBytes) {
+                    turnBusy();
+                }
             }
-        }
-        if (turnedBusy) {
-            busyChanged.accept(true);
         }
         if (lost != null) {
             fail(lost);
@@ -230,14 +229,17 @@ final class Link {
         r.run();
     }
 
-    /** Marks the link busy (lock held); true if it was not, and the caller must tell {@code busyChanged}. */
-    private boolean turnBusy() {
+    /**
+     * Marks the link busy and tells {@code busyChanged}, if it was not (lock held: told outside it,
+     * a busy could overtake the ready that followed it, leaving listeners with the wrong state).
+     */
+    private void turnBusy() {
         if (busy) {
-            return false;
+            return;
         }
         busy = true;
         counters.busy(true, System.nanoTime());
-        return true;
+        busyChanged.accept(true);
     }
 
     /** The socket's writability changed (event loop): perhaps the link is ready again. */
@@ -245,12 +247,8 @@ final class Link {
         if (channel.isWritable() && batched <= busyBytes / 2) {
             turnReady();
         } else if (!channel.isWritable()) {
-            boolean turned;
             synchronized (lock) {
-                turned = turnBusy();
-            }
-            if (turned) {
-                busyChanged.accept(true);
+                turnBusy();
             }
         }
     }
@@ -263,10 +261,10 @@ final class Link {
             }
             busy = false;
             counters.busy(false, System.nanoTime());
+            busyChanged.accept(false);
             waiting = new ArrayList<>(readyWaiters);
             readyWaiters.clear();
         }
-        busyChanged.accept(false);
         waiting.forEach(Runnable::run);
     }
 
