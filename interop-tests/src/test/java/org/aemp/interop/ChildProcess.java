@@ -81,9 +81,19 @@ final class ChildProcess implements AutoCloseable {
      * the levels this JVM was given ({@code aemp.test.logs.level...}).
      */
     static ChildProcess startJava(String name, Class<?> mainClass, String... args) throws IOException {
+        return startJava(name, List.of(), mainClass, args);
+    }
+
+    /**
+     * Like {@link #startJava(String, Class, String...)}, with options for the JVM (such as
+     * {@code -Xmx64m}; the default heap limit is 256 MiB).
+     */
+    static ChildProcess startJava(String name, List<String> jvmOptions, Class<?> mainClass, String... args)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Daemp.test.logs=console"));
+        command.addAll(jvmOptions);
         for (String key : System.getProperties().stringPropertyNames()) {
             if (key.startsWith("aemp.test.logs.level")) {
                 command.add("-D" + key + "=" + System.getProperty(key));
@@ -148,6 +158,24 @@ final class ChildProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** The operating system's id of the process, for signals ({@code kill -STOP}). */
+    long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Sends {@code signal} ({@code STOP}, {@code CONT}, ...) to the process with {@code kill}, and
+     * waits for that command.
+     */
+    void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                .redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + signal + " " + process.pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
     }
 
     boolean isAlive() {
