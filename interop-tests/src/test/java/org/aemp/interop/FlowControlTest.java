@@ -29,6 +29,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
@@ -39,13 +41,15 @@ import org.slf4j.event.Level;
  * the sender's direct memory by 7.8 MB/s, a flood of sends to unknown nodes grew the table of
  * nodes for good, and {@code close()} lost most of what was queued; all without a word.
  *
- * <p>Each test prints its figures (memory, rates, timings) on stdout. The machine these run on is
+ * <p>Each test logs its figures (memory, rates, timings) at INFO: run with
+ * {@code -Daemp.test.logs=console} to see them. The machine these run on is
  * shared, so the bounds are generous and memory is measured after full collections. The test
  * JVM sends at most about 50,000 messages a second (leak detection is paranoid here); the close
  * test therefore sends from a child JVM.
  */
 @Timeout(120)
 class FlowControlTest {
+    private static final Logger log = LoggerFactory.getLogger(FlowControlTest.class);
     private static final String SECRET = "flow-secret";
     private static final long MIB = 1 << 20;
     /** The message rate of the overload tests, and their payload: 100 bytes. */
@@ -112,7 +116,7 @@ class FlowControlTest {
         LinkStats link = stats(n, id);
 
         report("slow port, plain send", sent, before, peak, after);
-        System.out.println("  sender: " + link);
+        figures("  sender: %s", link);
         assertThat(peak.total() - before.total()).as("receiver's growth, heap after GC + direct")
                 .isLessThan(OVERLOAD_BOUND);
         assertThat(peak.busy()).as("the receiver reports its busy mailbox").contains("sink:");
@@ -154,8 +158,8 @@ class FlowControlTest {
         LinkStats link = stats(n, id);
 
         report("slow port, trySend + whenReady", sent, before, peak, slow);
-        System.out.println("  sender: refused " + refused[0] + " times; " + link);
-        System.out.println("  receiver: " + got);
+        figures("  sender: refused %d times; %s", refused[0], link);
+        figures("  receiver: %s", got);
         assertThat(peak.total() - before.total()).as("receiver's growth, heap after GC + direct")
                 .isLessThan(OVERLOAD_BOUND);
         assertThat(peak.busy()).as("the receiver reports its busy mailbox").contains("sink:");
@@ -201,8 +205,8 @@ class FlowControlTest {
             waitFor(sending, Duration.ofMillis(100));
         }
         long sent = sending.get();
-        System.out.printf("stopped peer: sent %,d in %s; sender's direct memory %,d -> peak %,d (+%.1f MiB);"
-                + " allocator %,d -> %,d; link failed after %d ms%n", sent, SENDING, start, peak,
+        figures("stopped peer: sent %,d in %s; sender's direct memory %,d -> peak %,d (+%.1f MiB);"
+                + " allocator %,d -> %,d; link failed after %d ms", sent, SENDING, start, peak,
                 (peak - start) / (double) MIB, startAllocator, peakAllocator, failedAfter);
         assertThat(peak - start).as("sender's direct memory growth").isLessThan(SENDER_BOUND);
         assertThat(busy.next()).isEqualTo(id + " busy");
@@ -244,8 +248,8 @@ class FlowControlTest {
         long settleMillis = (System.nanoTime() - t1) / 1_000_000;
         ping(n, id);
 
-        System.out.printf("unknown-node flood: 100,000 snd requests handled in %d ms; before %s; right after %s;"
-                + " %d ms later %s%n", floodMillis, before, during, settleMillis, settled);
+        figures("unknown-node flood: 100,000 snd requests handled in %d ms; before %s; right after %s;"
+                + " %d ms later %s", floodMillis, before, during, settleMillis, settled);
         assertThat(Files.readString(peer.stderrFile().toPath())).doesNotContain("OutOfMemoryError");
         assertThat(during.links()).as("nodes in the table right after the flood").isLessThanOrEqualTo(10_001);
         assertThat(settled.heap()).isLessThan(before.heap() + 16 * MIB);
@@ -275,8 +279,8 @@ class FlowControlTest {
         Count got = awaitCount(receiver, c -> c.n() >= count, Duration.ofSeconds(60));
         long t1 = System.nanoTime();
 
-        System.out.printf("close right after %,d sends to a peer stopped until close began: %s; %s; the receiver"
-                + " had them all %d ms later: %s%n", count, closing, blasted, (t1 - t0) / 1_000_000, got);
+        figures("close right after %,d sends to a peer stopped until close began: %s; %s; the receiver"
+                + " had them all %d ms later: %s", count, closing, blasted, (t1 - t0) / 1_000_000, got);
         long backlog = Long.parseLong(closing.substring("closing backlog=".length()));
         assertThat(backlog).as("bytes queued when close began").isGreaterThan(MIB);
         assertThat(blasted).contains(" unsent=0 ");
@@ -300,12 +304,17 @@ class FlowControlTest {
         long unsent = n.close(Duration.ofSeconds(1));
         long closeMillis = (System.nanoTime() - t0) / 1_000_000;
 
-        System.out.printf("close(1 s) with a stopped peer: %d ms, %,d of %,d not sent%n", closeMillis, unsent, count);
+        figures("close(1 s) with a stopped peer: %d ms, %,d of %,d not sent", closeMillis, unsent, count);
         assertThat(unsent).isPositive().isLessThanOrEqualTo(count);
         assertThat(closeMillis).isLessThan(6_000);
     }
 
     // ---- helpers ----
+
+    /** Logs a test's figures at INFO: shown when it fails, or with {@code -Daemp.test.logs=console}. */
+    private static void figures(String format, Object... args) {
+        log.info("{}", String.format(format, args));
+    }
 
     /** Heap in use after GC, direct memory, nodes in the table and busy mailboxes of a {@link FlowPeer}. */
     record Mem(long heap, long direct, int links, String busy) {
@@ -389,7 +398,7 @@ class FlowControlTest {
     }
 
     private static void report(String what, long sent, Mem before, Mem peak, Mem after) {
-        System.out.printf("%s: sent %,d in %s (%,.0f/s); receiver before: %s; peak: %s (+%.1f MiB); after: %s%n",
+        figures("%s: sent %,d in %s (%,.0f/s); receiver before: %s; peak: %s (+%.1f MiB); after: %s",
                 what, sent, SENDING, sent / (double) SENDING.toSeconds(), before, peak,
                 (peak.total() - before.total()) / (double) MIB, after);
     }
