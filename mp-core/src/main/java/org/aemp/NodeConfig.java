@@ -316,7 +316,7 @@ public final class NodeConfig {
         private Duration authFailureDelay = Duration.ofSeconds(5);
         private Duration livenessTimeout = Duration.ofSeconds(15);
         private long linkBusyThreshold = 1 << 20;
-        private long linkBacklogLimit = 32 << 20;
+        private long linkBacklogLimit = 16 << 20;
         private int mailboxBusyMessages = 10_000;
         private long mailboxBusyBytes = 8 << 20;
         private Duration closeTimeout = Duration.ofSeconds(5);
@@ -575,7 +575,7 @@ public final class NodeConfig {
 
         /**
          * The backlog of a link at which a plain send fails the link, so that its monitors fire
-         * rather than memory growing without end (default 32 MiB; profile key
+         * rather than memory growing without end (default 16 MiB; profile key
          * {@code link_backlog_limit}). One message is always taken into an empty backlog, however
          * large.
          */

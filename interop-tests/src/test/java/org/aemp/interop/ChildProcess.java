@@ -81,19 +81,22 @@ final class ChildProcess implements AutoCloseable {
      * the levels this JVM was given ({@code aemp.test.logs.level...}).
      */
     static ChildProcess startJava(String name, Class<?> mainClass, String... args) throws IOException {
-        return startJava(name, List.of(), mainClass, args);
+        return startJava(name, List.of(), List.of(), mainClass, args);
     }
 
     /**
-     * As {@link #startJava(String, Class, String...)}, with the java command run by {@code wrapper}
-     * (such as {@code ip netns exec <namespace>}), which must exec it, so that {@link #pid()} is the JVM's.
+     * As {@link #startJava(String, Class, String...)}, with options for the JVM (such as
+     * {@code -Xmx64m}; the default heap limit is 256 MiB), and the java command run by
+     * {@code wrapper} (such as {@code ip netns exec <namespace>}; empty for none), which must exec
+     * it, so that {@link #pid()} is the JVM's.
      */
-    static ChildProcess startJava(String name, List<String> wrapper, Class<?> mainClass, String... args)
-            throws IOException {
+    static ChildProcess startJava(String name, List<String> wrapper, List<String> jvmOptions, Class<?> mainClass,
+            String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(wrapper);
         command.addAll(List.of(java, "-Xmx256m", "-Daemp.test.logs=console"));
+        command.addAll(jvmOptions);
         for (String key : System.getProperties().stringPropertyNames()) {
             if (key.startsWith("aemp.test.logs.level")) {
                 command.add("-D" + key + "=" + System.getProperty(key));
@@ -160,7 +163,7 @@ final class ChildProcess implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
-    /** The process id. */
+    /** The operating system's id of the process, for signals ({@code kill -STOP}). */
     long pid() {
         return process.pid();
     }

@@ -101,7 +101,7 @@ class NetnsLivenessTest {
     @Test
     @Timeout(90)
     void aPeerWhoseHostVanishesIsReportedDown() throws Exception {
-        peer = ChildProcess.startJava("netns-peer", List.of("ip", "netns", "exec", namespace), JavaEchoNode.class,
+        peer = ChildProcess.startJava("netns-peer", List.of("ip", "netns", "exec", namespace), List.of(), JavaEchoNode.class,
                 "nodeid=far", "bind=" + subnet + "2:0", "secret=" + SECRET, "global=0");
         String ready = peer.await(Duration.ofSeconds(60), l -> l.startsWith("ready "), "'ready'");
         String address = ready.split(" ")[2].split(",")[0];

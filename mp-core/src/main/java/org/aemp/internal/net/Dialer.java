@@ -17,9 +17,11 @@ import org.aemp.spi.Transport;
 
 /**
  * Opens outgoing TCP connections and puts a handshake on each. Every socket gets
- * {@code TCP_NODELAY}, {@code SO_KEEPALIVE} and, with the native epoll transport, a
- * {@code TCP_USER_TIMEOUT} equal to the liveness timeout, so that data a vanished host never
- * acknowledges also ends the connection. Until its handshake is done a connection reads at most
+ * {@code TCP_NODELAY} and {@code SO_KEEPALIVE}; a vanished host is found by the link's liveness
+ * check. (No {@code TCP_USER_TIMEOUT}: since Linux 5.11 it also ends a connection whose peer
+ * advertises a zero window for that long while acknowledging every probe, which is what a
+ * healthy node does to a link it holds back for a busy mailbox.) Until its handshake is done a
+ * connection reads at most
  * {@link #HANDSHAKE_READ} bytes at a time. Thread-safe.
  */
 final class Dialer {
@@ -69,10 +71,6 @@ final class Dialer {
         o.put(ChannelOption.TCP_NODELAY, true);
         o.put(ChannelOption.SO_KEEPALIVE, true);
         o.put(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(HANDSHAKE_READ));
-        if (transport instanceof EpollTransport) {
-            o.put(io.netty.channel.epoll.EpollChannelOption.TCP_USER_TIMEOUT,
-                    (int) Math.min(Integer.MAX_VALUE, liveness.toMillis()));
-        }
         return o;
     }
 

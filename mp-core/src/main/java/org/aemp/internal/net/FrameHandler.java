@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.aemp.internal.SafeText;
 import org.aemp.internal.kernel.Backpressure;
@@ -94,12 +95,18 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         if (busy != null && holding.add(busy)) {
             ChannelHandlerContext ctx = context;
             ctx.channel().config().setAutoRead(false);
-            busy.whenReady(() -> ctx.executor().execute(() -> {
-                holding.remove(busy);
-                if (holding.isEmpty()) {
-                    ctx.channel().config().setAutoRead(true);
+            busy.whenReady(() -> {
+                try {
+                    ctx.executor().execute(() -> {
+                        holding.remove(busy);
+                        if (holding.isEmpty()) {
+                            ctx.channel().config().setAutoRead(true);
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    // the node's network is closed: there is no link to resume
                 }
-            }));
+            });
         }
     }
 

@@ -40,7 +40,9 @@ import org.aemp.spi.FrameEncoder;
  * quiet for a third of the liveness timeout asks its peer for one, with the node-port request
  * {@code ["", "time", "<self>#", ""]}: every AEMP 2.02 node answers {@code ["", "", <time>]},
  * which is a no-op for the asker (Perl ignores the empty tag, and so does this node). A link quiet
- * for the whole timeout fails with {@code transport_error}. {@link #proveAlive} asks the same
+ * for the whole timeout fails with {@code transport_error}, unless it is held back for a busy
+ * mailbox (it is not reading, so its silence says nothing about the peer): then it keeps asking,
+ * and the timeout counts again once it reads. {@link #proveAlive} asks the same
  * question on demand, when a newer connection from the same node must be weighed against it.
  *
  * <p>Thread-safe; the liveness state is confined to the channel's event loop.
@@ -109,7 +111,8 @@ final class Link {
 
     /**
      * @param selfId this node's id, where the peer sends its answer to a liveness probe
-     * @param busyChanged told (on any thread) when the link turns busy (true) or ready (false)
+     * @param busyChanged told when the link turns busy (true) or ready (false), under the link's
+     *     lock so that the calls come in the order of the changes: it must only hand off
      */
     Link(Channel channel, Handshake.Peer peer, String selfId, Limits limits, LinkCounters counters,
             Consumer<Boolean> busyChanged) {
@@ -138,7 +141,6 @@ final class Link {
      */
     Outcome write(List<?> message, Mode mode) {
         boolean schedule = false;
-        boolean turnedBusy = false;
         String lost = null;
         Outcome outcome;
         synchronized (lock) {
@@ -185,11 +187,10 @@ final class Link {
                 outcome = Outcome.QUEUED;
                 schedule = !flushScheduled;
                 flushScheduled = true;
-                turnedBusy = before + size > busyBytes && turnBusy();
+                if (before + size > busyBytes) {
+                    turnBusy();
+                }
             }
-        }
-        if (turnedBusy) {
-            busyChanged.accept(true);
         }
         if (lost != null) {
             fail(lost);
@@ -229,14 +230,17 @@ final class Link {
         r.run();
     }
 
-    /** Marks the link busy (lock held); true if it was not, and the caller must tell {@code busyChanged}. */
-    private boolean turnBusy() {
+    /**
+     * Marks the link busy and tells {@code busyChanged}, if it was not (lock held: told outside it,
+     * a busy could overtake the ready that followed it, leaving listeners with the wrong state).
+     */
+    private void turnBusy() {
         if (busy) {
-            return false;
+            return;
         }
         busy = true;
         counters.busy(true, System.nanoTime());
-        return true;
+        busyChanged.accept(true);
     }
 
     /** The socket's writability changed (event loop): perhaps the link is ready again. */
@@ -244,12 +248,8 @@ final class Link {
         if (channel.isWritable() && batched <= busyBytes / 2) {
             turnReady();
         } else if (!channel.isWritable()) {
-            boolean turned;
             synchronized (lock) {
-                turned = turnBusy();
-            }
-            if (turned) {
-                busyChanged.accept(true);
+                turnBusy();
             }
         }
     }
@@ -262,10 +262,10 @@ final class Link {
             }
             busy = false;
             counters.busy(false, System.nanoTime());
+            busyChanged.accept(false);
             waiting = new ArrayList<>(readyWaiters);
             readyWaiters.clear();
         }
-        busyChanged.accept(false);
         waiting.forEach(Runnable::run);
     }
 
@@ -370,7 +370,9 @@ final class Link {
 
     private void tick() {
         long idle = System.nanoTime() - lastRead;
-        if (idle >= timeoutNanos) {
+        // a link held back (not reading, for a busy mailbox) hears nothing because it does not
+        // listen: that silence is ours, so it only asks; once it reads again, silence counts
+        if (idle >= timeoutNanos && channel.config().isAutoRead()) {
             fail("no data from node " + SafeText.escape(node) + " for "
                     + TimeUnit.NANOSECONDS.toMillis(idle) + " ms: it is gone or hung (liveness timeout "
                     + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms)");
