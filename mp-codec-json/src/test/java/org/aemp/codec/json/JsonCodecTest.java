@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import org.aemp.spi.Codec;
 import org.aemp.spi.CodecException;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.FrameDecoder;
 import org.aemp.spi.FrameEncoder;
 import org.aemp.spi.FrameTooLongException;
@@ -46,7 +47,7 @@ class JsonCodecTest extends CodecConformance {
 
     private List<List<Object>> decode(String text) {
         List<List<Object>> out = new ArrayList<>();
-        codec.newDecoder(1 << 20).decode(ByteBuffer.wrap(bytes(text)), out::add);
+        codec.newDecoder(DecodeLimits.of(1 << 20)).decode(ByteBuffer.wrap(bytes(text)), (m, n) -> out.add(m));
         return out;
     }
 
@@ -90,25 +91,27 @@ class JsonCodecTest extends CodecConformance {
 
     @Test
     void aTopLevelValueThatIsNotAnArrayIsAnError() {
-        FrameDecoder d = codec.newDecoder(1024);
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[\"ok\"]\"scalar\"")), m -> { }))
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[\"ok\"]\"scalar\"")), (m, n) -> { }))
                 .isInstanceOf(CodecException.class)
                 .hasMessageContaining("expected a message array");
     }
 
     @Test
     void aDecoderThatFailedStaysFailed() {
-        FrameDecoder d = codec.newDecoder(1024);
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[}")), m -> { })).isInstanceOf(CodecException.class);
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[1]")), m -> { })).isInstanceOf(CodecException.class);
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[}")), (m, n) -> { }))
+                .isInstanceOf(CodecException.class);
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[1]")), (m, n) -> { }))
+                .isInstanceOf(CodecException.class).hasMessage("json: the stream already failed");
     }
 
     @Test
     void aMessageOverTheLimitIsRejectedAlsoWhenItArrivesInOneChunk() {
-        FrameDecoder d = codec.newDecoder(1024);
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
         String big = "[\"p\"" + ",\"xx\"".repeat(300) + "]"; // 1.5 KiB of short strings
         List<List<Object>> got = new ArrayList<>();
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[\"ok\"]" + big)), got::add))
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[\"ok\"]" + big)), (m, n) -> got.add(m)))
                 .isInstanceOf(FrameTooLongException.class)
                 .hasMessageStartingWith("json: message of at least 150")
                 .hasMessageEndingWith(" bytes exceeds the frame limit of 1024 bytes");
@@ -228,20 +231,20 @@ class JsonCodecTest extends CodecConformance {
 
     @Test
     void aConsumerExceptionIsNotACodecFailure() {
-        FrameDecoder d = codec.newDecoder(1024);
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[1]")), m -> {
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[1]")), (m, n) -> {
             throw new IllegalStateException("receiver");
         })).isExactlyInstanceOf(IllegalStateException.class);
         List<List<Object>> got = new ArrayList<>();
-        d.decode(ByteBuffer.wrap(bytes("[2]")), got::add);
+        d.decode(ByteBuffer.wrap(bytes("[2]")), (m, n) -> got.add(m));
         assertThat(got).containsExactly(List.of(2));
     }
 
     @Test
     void messagesBeforeBadBytesInTheSameChunkAreDeliveredThenItThrows() {
-        FrameDecoder d = codec.newDecoder(1024);
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
         List<List<Object>> got = new ArrayList<>();
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[\"ok\"][\"two\"]}")), got::add))
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[\"ok\"][\"two\"]}")), (m, n) -> got.add(m)))
                 .isInstanceOf(CodecException.class);
         assertThat(got).containsExactly(List.of("ok"), List.of("two"));
     }

@@ -5,11 +5,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.function.Consumer;
 import org.aemp.internal.SafeText;
 import org.aemp.spi.CodecException;
 import org.aemp.spi.FrameDecoder;
+import org.aemp.spi.FrameSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +27,13 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     private final Link link;
     private final String codec;
     private final FrameDecoder decoder;
-    private final Consumer<List<Object>> deliver;
+    private final FrameSink deliver;
 
     /**
      * @param decoder the decoder of the framing the peer sends
-     * @param deliver where each decoded message goes (on the event loop)
+     * @param deliver where each decoded message goes, with its encoded size (on the event loop)
      */
-    FrameHandler(Link link, FrameDecoder decoder, Consumer<List<Object>> deliver) {
+    FrameHandler(Link link, FrameDecoder decoder, FrameSink deliver) {
         this.link = link;
         this.codec = link.peer.receive().name();
         this.decoder = decoder;
@@ -67,6 +66,18 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         } finally {
             buf.release();
         }
+    }
+
+    /** The link is gone: the decoder gives the bytes it holds back to the node's budget. */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        decoder.close();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        decoder.close();
     }
 
     @Override

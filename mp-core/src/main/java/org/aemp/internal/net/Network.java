@@ -70,7 +70,7 @@ public final class Network implements Remote {
         Admission admission = new Admission(limits.maxHandshakes(), limits.maxHandshakesPerAddress(),
                 limits.authFailureDelay(), System::nanoTime);
         Function<Link, FrameHandler> frames = link -> new FrameHandler(link,
-                link.peer.receive().newDecoder(settings.maxFrameLength()), m -> kernel.deliver(link.node, m));
+                link.peer.receive().newDecoder(settings.decodeLimits()), (m, bytes) -> kernel.deliver(link.node, m));
         this.connections = new Connections(settings.nodeId(), kernel, events, addresses, dialer, group,
                 limits.connectInterval(), limits.monitorTimeout(), limits.liveness(),
                 node -> handshake(true, node, null, null), refusals, frames);
