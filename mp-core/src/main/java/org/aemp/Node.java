@@ -102,7 +102,7 @@ public final class Node implements AutoCloseable {
                 config.transport().orElse(null));
         HandshakeSettings settings = new HandshakeSettings(id, codecs, accept, config.authOffer(), methods, secret,
                 tls::get, min(config.handshakeTimeout(), config.monitorTimeout()),
-                DecodeLimits.of(config.maxFrameLength()),
+                DecodeLimits.of(config.maxFrameLength(), config.maxFrameElements(), config.decodeBufferBudget()),
                 PROVIDER);
         Network.Limits limits = new Network.Limits(config.connectInterval(), config.monitorTimeout(),
                 config.livenessTimeout(), config.maxHandshakes(), config.maxHandshakesPerAddress(),

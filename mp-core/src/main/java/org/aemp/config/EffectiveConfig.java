@@ -61,7 +61,9 @@ public final class EffectiveConfig {
      *       string ({@code "20"}, {@code "0.5"}); must be above zero.
      *   <li>Java-only keys, which Perl nodes ignore: {@code handshake_timeout},
      *       {@code auth_failure_delay} and {@code liveness_timeout} in seconds as above;
-     *       {@code max_handshakes} and {@code max_handshakes_per_address}, whole numbers from 1.
+     *       {@code max_handshakes}, {@code max_handshakes_per_address} and
+     *       {@code max_frame_elements}, whole numbers from 1; {@code decode_buffer_budget}, a whole
+     *       number of bytes from 0.
      *   <li>{@code framing_format}, {@code auth_offer}, {@code auth_accept}: arrays of strings. A
      *       {@code framing_format} equal to Perl's default {@code ["cbor","json","storable"]} is
      *       passed on as "not configured", so that the node offers the codecs it actually has on the
