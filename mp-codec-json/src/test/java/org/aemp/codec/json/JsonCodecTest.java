@@ -230,6 +230,50 @@ class JsonCodecTest extends CodecConformance {
     }
 
     @Test
+    void theScannerSeesNoBracketInAStringAndNoQuoteAfterABackslash() {
+        byte[] stream = bytes("[\"]\\\"[\", \"\\\\\", \"}{\", {\"[\": \"]\"}]\n[\"\\\\\\\"\"]");
+        List<List<Object>> want = List.of(List.of("]\"[", "\\", "}{", Map.of("[", "]")), List.of("\\\""));
+        for (int split = 0; split <= stream.length; split++) {
+            FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
+            List<List<Object>> got = new ArrayList<>();
+            d.decode(ByteBuffer.wrap(stream, 0, split), (m, n) -> got.add(m));
+            d.decode(ByteBuffer.wrap(stream, split, stream.length - split), (m, n) -> got.add(m));
+            assertThat(got).as("split at " + split).isEqualTo(want);
+        }
+    }
+
+    @Test
+    void aFrameOfEmptyMapsFailsAfterAFewMegabytesNotAtItsEnd() {
+        byte[] stream = bytes("[\"p\"" + ",{}".repeat(3_000_000) + "]");
+        DecodeLimits limits = DecodeLimits.of(64 << 20);
+        FrameDecoder d = codec.newDecoder(limits);
+        int[] fed = {0};
+        assertThatThrownBy(() -> {
+            for (int off = 0; off < stream.length; off += 65536) {
+                int n = Math.min(65536, stream.length - off);
+                d.decode(ByteBuffer.allocateDirect(n).put(stream, off, n).flip(), (m, size) -> { });
+                fed[0] = off + n;
+            }
+        }).hasMessage("json: a message of more than 1000000 values (limit max_frame_elements)");
+        assertThat(fed[0]).as("bytes fed before it failed").isLessThan(3_100_000);
+        assertThat(limits.bufferedBytes()).isZero();
+    }
+
+    @Test
+    void invalidInputIsReportedAtItsByteInTheMessage() {
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
+        List<List<Object>> got = new ArrayList<>();
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[\"ok\"] [\"a\",}")), (m, n) -> got.add(m)))
+                .isExactlyInstanceOf(CodecException.class)
+                .hasMessageStartingWith("json: invalid input near byte 6 of the message: Unexpected character ('}'");
+        assertThat(got).containsExactly(List.of("ok"));
+        for (String bad : List.of("{}", "42", "null", "\"s\"", "]", "x")) {
+            assertThatThrownBy(() -> codec.newDecoder(DecodeLimits.of(1024)).decode(ByteBuffer.wrap(bytes(bad)),
+                    (m, n) -> { })).as(bad).hasMessageStartingWith("json: expected a message array, got ");
+        }
+    }
+
+    @Test
     void aConsumerExceptionIsNotACodecFailure() {
         FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
         assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[1]")), (m, n) -> {
