@@ -161,6 +161,8 @@ public abstract class BoundedFrameDecoder implements FrameDecoder {
 
     @Override
     public final void decode(ByteBuffer chunk, FrameSink sink) {
+        requireNonNull(chunk, "chunk");
+        requireNonNull(sink, "sink");
         if (failed || closed) {
             throw new CodecException(codec + (failed ? ": the stream already failed" : ": the decoder is closed"));
         }

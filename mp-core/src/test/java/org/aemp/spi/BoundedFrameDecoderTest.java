@@ -285,6 +285,16 @@ class BoundedFrameDecoderTest {
     }
 
     @Test
+    void nullArgumentsAreTheCallersBugNotAFailureOfTheStream() {
+        Semicolons d = new Semicolons(DecodeLimits.of(1024));
+        assertThatThrownBy(() -> d.decode(null, sink)).isExactlyInstanceOf(NullPointerException.class).hasMessage("chunk");
+        assertThatThrownBy(() -> d.decode(heap("a;"), null)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("sink");
+        d.decode(heap("a;"), sink);
+        assertThat(got).containsExactly(chars("a"));
+    }
+
+    @Test
     void aLargeBufferIsNotKeptAfterItsFrame() {
         DecodeLimits limits = DecodeLimits.of(1 << 20);
         Semicolons d = new Semicolons(limits);
