@@ -23,6 +23,7 @@ import org.aemp.internal.net.HandshakeSettings;
 import org.aemp.internal.net.Network;
 import org.aemp.spi.AuthMethod;
 import org.aemp.spi.Codec;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.Secret;
 import org.aemp.spi.TlsContext;
 import org.aemp.spi.TlsProvider;
@@ -101,7 +102,8 @@ public final class Node implements AutoCloseable {
         Transport transport = Providers.transport(Providers.load(Transport.class, loader),
                 config.transport().orElse(null));
         HandshakeSettings settings = new HandshakeSettings(id, codecs, accept, config.authOffer(), methods, secret,
-                tls::get, min(config.handshakeTimeout(), config.monitorTimeout()), config.maxFrameLength(),
+                tls::get, min(config.handshakeTimeout(), config.monitorTimeout()),
+                DecodeLimits.of(config.maxFrameLength(), config.maxFrameElements(), config.decodeBufferBudget()),
                 PROVIDER);
         Network.Limits limits = new Network.Limits(config.connectInterval(), config.monitorTimeout(),
                 config.livenessTimeout(), config.maxHandshakes(), config.maxHandshakesPerAddress(),

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.aemp.spi.AuthMethod;
 import org.aemp.spi.Codec;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.Secret;
 import org.aemp.spi.TlsProvider;
 
@@ -46,6 +47,8 @@ public final class NodeConfig {
     private final TlsProvider tlsProvider;
     private final String transport;
     private final int maxFrameLength;
+    private final int maxFrameElements;
+    private final long decodeBufferBudget;
     private final Duration handshakeTimeout;
     private final int maxHandshakes;
     private final int maxHandshakesPerAddress;
@@ -81,6 +84,8 @@ public final class NodeConfig {
         this.tlsProvider = b.tlsProvider;
         this.transport = b.transport;
         this.maxFrameLength = b.maxFrameLength;
+        this.maxFrameElements = b.maxFrameElements;
+        this.decodeBufferBudget = b.decodeBufferBudget;
         this.handshakeTimeout = b.handshakeTimeout;
         this.maxHandshakes = b.maxHandshakes;
         this.maxHandshakesPerAddress = b.maxHandshakesPerAddress;
@@ -124,6 +129,8 @@ public final class NodeConfig {
         b.tlsProvider = tlsProvider;
         b.transport = transport;
         b.maxFrameLength = maxFrameLength;
+        b.maxFrameElements = maxFrameElements;
+        b.decodeBufferBudget = decodeBufferBudget;
         b.handshakeTimeout = handshakeTimeout;
         b.maxHandshakes = maxHandshakes;
         b.maxHandshakesPerAddress = maxHandshakesPerAddress;
@@ -217,8 +224,23 @@ public final class NodeConfig {
         return Optional.ofNullable(transport);
     }
 
+    /** The largest message a decoder accepts, in bytes, framing included. */
     public int maxFrameLength() {
         return maxFrameLength;
+    }
+
+    /** The most values one received message may decode to (see {@link Builder#maxFrameElements}). */
+    public int maxFrameElements() {
+        return maxFrameElements;
+    }
+
+    /**
+     * The bytes all links of the node together may hold for messages still arriving: as configured,
+     * or {@value DecodeLimits#DEFAULT_BUDGET_FRAMES} times {@link #maxFrameLength()}.
+     */
+    public long decodeBufferBudget() {
+        return decodeBufferBudget >= 0 ? decodeBufferBudget
+                : DecodeLimits.DEFAULT_BUDGET_FRAMES * (long) maxFrameLength;
     }
 
     /** The deadline of a handshake, from accept or connect until the peer is authenticated. */
@@ -331,6 +353,8 @@ public final class NodeConfig {
         private TlsProvider tlsProvider;
         private String transport;
         private int maxFrameLength = 64 << 20;
+        private int maxFrameElements = DecodeLimits.DEFAULT_MAX_ELEMENTS;
+        private long decodeBufferBudget = -1; // -1: DEFAULT_BUDGET_FRAMES times maxFrameLength
         private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         private int ioThreads = 1;
         private String runiq;
@@ -492,12 +516,48 @@ public final class NodeConfig {
             return this;
         }
 
-        /** The largest message a decoder accepts, in bytes (default 64 MiB). */
+        /**
+         * The largest message a decoder accepts, in bytes, framing included (default 64 MiB). A longer
+         * one fails its link before it is buffered whole.
+         */
         public Builder maxFrameLength(int bytes) {
             if (bytes < 1024) {
                 throw new IllegalArgumentException("maxFrameLength must be >= 1024: " + bytes);
             }
             this.maxFrameLength = bytes;
+            return this;
+        }
+
+        /**
+         * The most values one received message may decode to (default 1,000,000; profile key
+         * {@code max_frame_elements}). Every value counts: the message list, each list and map in it,
+         * each map key, each element and map value. A message with more fails its link before its
+         * values are built, so that a frame of small values (a 3-byte {@code {}} is a map object of
+         * some 50 bytes) cannot take more memory than a fixed multiple of this number. A limit above
+         * {@link #maxFrameLength} is as good as that length, as every value takes at least a byte.
+         */
+        public Builder maxFrameElements(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxFrameElements must be >= 1: " + n);
+            }
+            this.maxFrameElements = n;
+            return this;
+        }
+
+        /**
+         * The bytes that all links of the node together may hold for messages still arriving
+         * (default 4 times {@link #maxFrameLength}, 256 MiB; profile key {@code decode_buffer_budget}).
+         * Each link holds up to 64 KiB of its own; a link that needs more for an incomplete message
+         * reserves it from this budget first and gives it back when the message is complete or the
+         * link is gone. A link that finds the budget spent fails ({@code decode_buffer_budget} in
+         * the reason) and the node goes on. Below {@link #maxFrameLength}, messages near that length
+         * cannot arrive.
+         */
+        public Builder decodeBufferBudget(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("decodeBufferBudget must be >= 0: " + bytes);
+            }
+            this.decodeBufferBudget = bytes;
             return this;
         }
 

@@ -36,7 +36,7 @@ final class ConfigCommands {
             "auth_offer", "auth_accept", "autocork", "nodelay", "secure",
             // Java-only keys; Perl nodes ignore them
             "handshake_timeout", "max_handshakes", "max_handshakes_per_address", "auth_failure_delay",
-            "liveness_timeout");
+            "liveness_timeout", "max_frame_elements", "decode_buffer_budget");
 
     /** The characters of a generated secret (Perl's {@code nonce62}). */
     static final String SECRET_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -300,6 +300,10 @@ final class ConfigCommands {
                     + " in seconds (default 5; Java only).";
             case "liveness_timeout" -> "Sets liveness_timeout: a link silent this long, in seconds, counts as lost"
                     + " (default 15; Java only).";
+            case "max_frame_elements" -> "Sets max_frame_elements, the most values one received message may hold"
+                    + " (default 1000000; Java only).";
+            case "decode_buffer_budget" -> "Sets decode_buffer_budget, the bytes all links together may hold for"
+                    + " messages still arriving (default 4 times the frame limit, 256 MiB; Java only).";
             default -> "Sets " + opt + ".";
         };
     }

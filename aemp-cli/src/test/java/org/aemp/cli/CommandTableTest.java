@@ -30,7 +30,7 @@ class CommandTableTest {
                         "autocork", "nodelay",
                         // Java only
                         "handshake_timeout", "max_handshakes", "max_handshakes_per_address", "auth_failure_delay",
-                        "liveness_timeout");
+                        "liveness_timeout", "max_frame_elements", "decode_buffer_budget");
     }
 
     @Test

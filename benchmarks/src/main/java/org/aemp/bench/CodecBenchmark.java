@@ -7,10 +7,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.aemp.spi.Codec;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.FrameDecoder;
 import org.aemp.spi.FrameEncoder;
+import org.aemp.spi.FrameSink;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -52,19 +53,19 @@ public class CodecBenchmark {
     private FrameDecoder decoder;
     private final Sink sink = new Sink();
     private ByteBuffer encoded;
-    private Consumer<List<Object>> out;
+    private FrameSink out;
 
     @Setup
     public void setup(Blackhole bh) throws IOException {
         Codec c = codec(codec);
         message = List.of("echo", "client/xK3b9ZQ2pA#pM4cQ8zX1a", 4711, "x".repeat(size));
         encoder = c.newEncoder();
-        decoder = c.newDecoder(64 << 20);
+        decoder = c.newDecoder(DecodeLimits.of(64 << 20));
         encoder.encode(message, sink);
         byte[] bytes = Arrays.copyOf(sink.buf, sink.count);
         encoded = buffer.equals("heap") ? ByteBuffer.allocate(bytes.length) : ByteBuffer.allocateDirect(bytes.length);
         encoded.put(bytes).flip();
-        out = bh::consume;
+        out = (m, n) -> bh.consume(m);
     }
 
     static Codec codec(String name) {

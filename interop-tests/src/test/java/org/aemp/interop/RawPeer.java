@@ -19,6 +19,7 @@ import java.util.Deque;
 import java.util.List;
 import org.aemp.auth.HmacSha3Auth;
 import org.aemp.codec.json.JsonCodec;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.FrameDecoder;
 import org.aemp.spi.Secret;
 import org.aemp.spi.Transcript;
@@ -38,7 +39,7 @@ final class RawPeer implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    private final FrameDecoder decoder = new JsonCodec().newDecoder(1 << 24);
+    private final FrameDecoder decoder = new JsonCodec().newDecoder(DecodeLimits.of(1 << 24));
     private final Deque<List<Object>> received = new ArrayDeque<>();
     private byte[] ownGreeting;
     private byte[] ownNonce;
@@ -187,7 +188,7 @@ final class RawPeer implements AutoCloseable {
             if (n < 0) {
                 throw new IOException("the node closed the connection");
             }
-            decoder.decode(ByteBuffer.wrap(buf, 0, n), received::add);
+            decoder.decode(ByteBuffer.wrap(buf, 0, n), (m, size) -> received.add(m));
         }
         return received.poll();
     }

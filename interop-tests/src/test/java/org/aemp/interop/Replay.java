@@ -33,6 +33,7 @@ import org.aemp.Node;
 import org.aemp.codec.cbor.CborCodec;
 import org.aemp.codec.json.JsonCodec;
 import org.aemp.spi.Codec;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.FrameDecoder;
 import org.aemp.testing.Transcripts;
 import org.aemp.testing.Transcripts.Chunk;
@@ -95,7 +96,8 @@ final class Replay implements AutoCloseable {
     /** The RUNIQ the Perl acceptor used for spawn names, found in the spawn requests it sent. */
     static String runiq(Connection c) {
         List<List<Object>> sent = new ArrayList<>();
-        decoderOf(c, Direction.TO_CONNECTOR).decode(ByteBuffer.wrap(c.handshake(Direction.TO_CONNECTOR).data()), sent::add);
+        decoderOf(c, Direction.TO_CONNECTOR).decode(ByteBuffer.wrap(c.handshake(Direction.TO_CONNECTOR).data()),
+                (m, n) -> sent.add(m));
         for (List<Object> m : sent) {
             if (m.size() > 2 && "".equals(m.get(0)) && "AnyEvent::MP::_spawn".equals(m.get(1))) {
                 Matcher r = Pattern.compile("([0-9A-Za-z]{9}[0-9A-Z])[a-z]+").matcher(String.valueOf(m.get(2)));
@@ -110,7 +112,8 @@ final class Replay implements AutoCloseable {
     /** Every string the acceptor sent, at any depth. */
     private static List<String> strings(Connection c) {
         List<List<Object>> sent = new ArrayList<>();
-        decoderOf(c, Direction.TO_CONNECTOR).decode(ByteBuffer.wrap(c.handshake(Direction.TO_CONNECTOR).data()), sent::add);
+        decoderOf(c, Direction.TO_CONNECTOR).decode(ByteBuffer.wrap(c.handshake(Direction.TO_CONNECTOR).data()),
+                (m, n) -> sent.add(m));
         List<String> out = new ArrayList<>();
         collect(sent, out);
         return out;
@@ -131,7 +134,7 @@ final class Replay implements AutoCloseable {
 
     private static FrameDecoder decoderOf(Connection c, Direction d) {
         String framing = c.handshake(d).auth().orElseThrow().framing();
-        return codec(framing).newDecoder(1 << 24);
+        return codec(framing).newDecoder(DecodeLimits.of(1 << 24));
     }
 
     /** The codec of a recorded direction, named in the auth line its sender sent. */
@@ -149,7 +152,8 @@ final class Replay implements AutoCloseable {
 
     private void findReplyPorts() {
         List<List<Object>> sent = new ArrayList<>();
-        decoder(Direction.TO_ACCEPTOR).decode(ByteBuffer.wrap(recorded.handshake(Direction.TO_ACCEPTOR).data()), sent::add);
+        decoder(Direction.TO_ACCEPTOR).decode(ByteBuffer.wrap(recorded.handshake(Direction.TO_ACCEPTOR).data()),
+                (m, n) -> sent.add(m));
         for (List<Object> m : sent) {
             if (m.size() >= 3 && "".equals(m.get(0)) && m.get(2) instanceof String reply) {
                 if ("time".equals(m.get(1))) {
@@ -179,7 +183,7 @@ final class Replay implements AutoCloseable {
                 int from = Math.max(0, Math.min(bytes.length, echoSkip - echoSeen));
                 echoSeen += bytes.length;
                 if (from < bytes.length) {
-                    echoDecoder.decode(ByteBuffer.wrap(bytes, from, bytes.length - from), m -> {
+                    echoDecoder.decode(ByteBuffer.wrap(bytes, from, bytes.length - from), (m, size) -> {
                         String n = normalize(m);
                         if (n != null) {
                             expected.add(n);
@@ -365,7 +369,8 @@ final class Replay implements AutoCloseable {
                         if (lines == 3) {
                             authLine = line.toString(StandardCharsets.ISO_8859_1);
                             String[] fields = authLine.split(";", -1);
-                            decoder = codec(fields.length > 2 ? fields[2] : "json").newDecoder(1 << 24);
+                            decoder = codec(fields.length > 2 ? fields[2] : "json")
+                                    .newDecoder(DecodeLimits.of(1 << 24));
                         }
                         line.reset();
                     } else {
@@ -374,7 +379,7 @@ final class Replay implements AutoCloseable {
                 }
                 if (i < bytes.length) {
                     raw.write(bytes, i, bytes.length - i);
-                    decoder.decode(ByteBuffer.wrap(bytes, i, bytes.length - i), m -> {
+                    decoder.decode(ByteBuffer.wrap(bytes, i, bytes.length - i), (m, size) -> {
                         String n = normalize(m);
                         if (n != null) {
                             answers.add(n);

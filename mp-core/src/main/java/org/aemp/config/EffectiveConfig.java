@@ -62,8 +62,9 @@ public final class EffectiveConfig {
      *   <li>Java-only keys, which Perl nodes ignore: {@code handshake_timeout},
      *       {@code auth_failure_delay}, {@code liveness_timeout} and {@code close_timeout} in seconds
      *       as above; {@code max_handshakes}, {@code max_handshakes_per_address},
-     *       {@code link_busy_threshold}, {@code link_backlog_limit}, {@code mailbox_busy_messages}
-     *       and {@code mailbox_busy_bytes}, whole numbers from 1 (the byte sizes at least 1024).
+     *       {@code link_busy_threshold}, {@code link_backlog_limit}, {@code mailbox_busy_messages},
+     *       {@code mailbox_busy_bytes} and {@code max_frame_elements}, whole numbers from 1 (the
+     *       byte sizes at least 1024); {@code decode_buffer_budget}, a whole number of bytes from 0.
      *   <li>{@code framing_format}, {@code auth_offer}, {@code auth_accept}: arrays of strings. A
      *       {@code framing_format} equal to Perl's default {@code ["cbor","json","storable"]} is
      *       passed on as "not configured", so that the node offers the codecs it actually has on the

@@ -92,6 +92,14 @@ final class NodeConfigConverter {
         if (maxPerAddress != null) {
             b.maxHandshakesPerAddress(maxPerAddress);
         }
+        Integer maxFrameElements = count(err, "max_frame_elements", v);
+        if (maxFrameElements != null) {
+            b.maxFrameElements(maxFrameElements);
+        }
+        Long decodeBufferBudget = bytes(err, "decode_buffer_budget", v);
+        if (decodeBufferBudget != null) {
+            b.decodeBufferBudget(decodeBufferBudget);
+        }
 
         if (v.containsKey("framing_format")) {
             List<String> framings = strings(err, "framing_format", v.get("framing_format"), "[\"json\"]");
@@ -216,6 +224,29 @@ final class NodeConfigConverter {
             return i;
         } catch (ArithmeticException e) {
             throw err.fail(key, "must be a whole number from 1 to " + Integer.MAX_VALUE + ", found "
+                    + PerlValues.describe(value));
+        }
+    }
+
+    /** A whole number of bytes from 0 to {@link Long#MAX_VALUE}, from a number or numeric string; null if missing. */
+    private static Long bytes(Errors err, String key, Map<String, Object> v) {
+        if (!v.containsKey(key)) {
+            return null;
+        }
+        Object value = v.get(key);
+        Optional<BigDecimal> n = PerlValues.toNumber(value);
+        if (n.isEmpty()) {
+            throw err.wrongType(key, "a whole number of bytes (a JSON number or a numeric string such as"
+                    + " \"268435456\")", PerlValues.describe(value));
+        }
+        try {
+            long l = n.get().longValueExact();
+            if (l < 0) {
+                throw err.fail(key, "must be >= 0, found " + PerlValues.describe(value));
+            }
+            return l;
+        } catch (ArithmeticException e) {
+            throw err.fail(key, "must be a whole number from 0 to " + Long.MAX_VALUE + ", found "
                     + PerlValues.describe(value));
         }
     }

@@ -43,10 +43,12 @@ public interface Codec {
     FrameEncoder newEncoder();
 
     /**
-     * A new incremental decoder for one connection.
+     * A new incremental decoder for one connection, usually a {@link BoundedFrameDecoder}.
      *
-     * @param maxFrameLength the largest encoded message, in bytes, it accepts; a longer one fails
-     *     with {@link FrameTooLongException} before it is buffered whole
+     * @param limits the node's limits, shared by all its decoders: a message longer than
+     *     {@link DecodeLimits#maxFrameLength()} fails with {@link FrameTooLongException} before it is
+     *     buffered whole, one of more values than {@link DecodeLimits#maxElements()} fails before
+     *     they are built, and the bytes held for incomplete messages come from its budget
      */
-    FrameDecoder newDecoder(int maxFrameLength);
+    FrameDecoder newDecoder(DecodeLimits limits);
 }

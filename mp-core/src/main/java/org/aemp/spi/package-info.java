@@ -5,6 +5,8 @@
  * ({@code hmac_sha3_512}, {@code cleartext}, {@code tls_sha3_512}, {@code tls_anon}); a
  * {@link org.aemp.spi.TlsProvider} the {@code tls=1.0} stream upgrade; a
  * {@link org.aemp.spi.Transport} the sockets underneath. Adding one is adding a jar with a
- * {@code META-INF/services} file named after the interface.
+ * {@code META-INF/services} file named after the interface. A codec's decoder extends
+ * {@link org.aemp.spi.BoundedFrameDecoder}, which keeps the node's
+ * {@link org.aemp.spi.DecodeLimits}: bytes and values per message, and the bytes all links may hold.
  */
 package org.aemp.spi;

@@ -111,6 +111,23 @@ class NodeConfigConversionTest {
     }
 
     @Test
+    void decodeLimitsAreWholeNumbers() {
+        NodeConfig defaults = convert("p", Map.of());
+        assertThat(defaults.maxFrameElements()).isEqualTo(1_000_000);
+        assertThat(defaults.decodeBufferBudget()).isEqualTo(4L * defaults.maxFrameLength());
+        NodeConfig c = convert("p", Map.of("max_frame_elements", "5000", "decode_buffer_budget", 5_000_000_000L));
+        assertThat(c.maxFrameElements()).isEqualTo(5000);
+        assertThat(c.decodeBufferBudget()).isEqualTo(5_000_000_000L);
+        assertThat(convert("p", Map.of("decode_buffer_budget", "0")).decodeBufferBudget()).isZero();
+        assertThatThrownBy(() -> convert("p", Map.of("max_frame_elements", 0L)))
+                .hasMessage("profile 'p': max_frame_elements must be >= 1, found number 0");
+        assertThatThrownBy(() -> convert("p", Map.of("decode_buffer_budget", "-1")))
+                .hasMessage("profile 'p': decode_buffer_budget must be >= 0, found string \"-1\"");
+        assertThatThrownBy(() -> convert("p", Map.of("decode_buffer_budget", "lots")))
+                .hasMessageStartingWith("profile 'p': decode_buffer_budget must be a whole number of bytes");
+    }
+
+    @Test
     void framingAndAuthListsMustBeArrays() {
         NodeConfig c = convert("p", Map.of("framing_format", List.of("json"), "auth_offer", List.of("hmac_sha3_512"),
                 "auth_accept", List.of("cleartext")));

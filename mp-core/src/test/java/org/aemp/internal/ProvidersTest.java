@@ -74,7 +74,7 @@ class ProvidersTest {
         }
 
         @Override
-        public org.aemp.spi.FrameDecoder newDecoder(int maxFrameLength) {
+        public org.aemp.spi.FrameDecoder newDecoder(org.aemp.spi.DecodeLimits limits) {
             throw new UnsupportedOperationException();
         }
     }

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,10 +19,12 @@ import java.util.Map;
 import org.aemp.internal.Providers;
 import org.aemp.spi.Codec;
 import org.aemp.spi.CodecException;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.FrameDecoder;
 import org.aemp.spi.FrameEncoder;
 import org.aemp.spi.FrameTooLongException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The conformance suite every codec passes: discovery by name, a round trip of every value type,
@@ -73,17 +77,17 @@ public abstract class CodecConformance {
             want.add(expected(m));
         }
         for (int split = 0; split <= stream.length; split++) {
-            FrameDecoder d = codec().newDecoder(1 << 20);
+            FrameDecoder d = codec().newDecoder(DecodeLimits.of(1 << 20));
             List<Object> got = new ArrayList<>();
-            d.decode(ByteBuffer.wrap(stream, 0, split), got::add);
-            d.decode(ByteBuffer.wrap(stream, split, stream.length - split), got::add);
+            d.decode(ByteBuffer.wrap(stream, 0, split), (m, n) -> got.add(m));
+            d.decode(ByteBuffer.wrap(stream, split, stream.length - split), (m, n) -> got.add(m));
             assertThat(got).as("split at byte " + split).isEqualTo(want);
             assertThat(d.pending()).isZero();
         }
-        FrameDecoder d = codec().newDecoder(1 << 20);
+        FrameDecoder d = codec().newDecoder(DecodeLimits.of(1 << 20));
         List<Object> got = new ArrayList<>();
         for (byte b : stream) {
-            d.decode(ByteBuffer.wrap(new byte[] {b}), got::add);
+            d.decode(ByteBuffer.wrap(new byte[] {b}), (m, n) -> got.add(m));
         }
         assertThat(got).as("one byte at a time").isEqualTo(want);
     }
@@ -92,10 +96,10 @@ public abstract class CodecConformance {
     void aFrameOverTheLimitIsRejectedBeforeItIsBufferedWhole() {
         String big = "x".repeat(64 * 1024);
         byte[] stream = encode(List.of("p", big));
-        FrameDecoder d = codec().newDecoder(16 * 1024);
+        FrameDecoder d = codec().newDecoder(DecodeLimits.of(16 * 1024));
         assertThatThrownBy(() -> {
             for (int off = 0; off < stream.length; off += 4096) {
-                d.decode(ByteBuffer.wrap(stream, off, Math.min(4096, stream.length - off)), m -> { });
+                d.decode(ByteBuffer.wrap(stream, off, Math.min(4096, stream.length - off)), (m, n) -> { });
                 assertThat(off).as("rejected before the last chunk").isLessThan(stream.length - 4096);
             }
         }).isInstanceOf(FrameTooLongException.class).hasMessageContaining(codec().name())
@@ -105,12 +109,128 @@ public abstract class CodecConformance {
     @Test
     void garbageFailsWithACodecException() {
         for (byte[] junk : garbage()) {
-            FrameDecoder d = codec().newDecoder(1 << 20);
-            assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(junk), m -> { }))
+            FrameDecoder d = codec().newDecoder(DecodeLimits.of(1 << 20));
+            assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(junk), (m, n) -> { }))
                     .as(new String(junk, StandardCharsets.ISO_8859_1))
                     .isInstanceOf(CodecException.class)
                     .hasMessageContaining(codec().name());
         }
+    }
+
+    @Test
+    void eachMessageIsHandedOverWithItsEncodedLength() {
+        List<List<?>> messages = List.of(List.of("a"), List.of("b", "x".repeat(300), 7), List.of("c", Map.of("k", 1)));
+        List<Integer> lengths = new ArrayList<>();
+        for (List<?> m : messages) {
+            lengths.add(encode(m).length);
+        }
+        byte[] stream = encode(messages.toArray(new List<?>[0]));
+        for (int step : new int[] {1, 7, stream.length}) {
+            FrameDecoder d = codec().newDecoder(DecodeLimits.of(1 << 20));
+            List<Integer> got = new ArrayList<>();
+            for (int off = 0; off < stream.length; off += step) {
+                d.decode(ByteBuffer.wrap(stream, off, Math.min(step, stream.length - off)), (m, n) -> got.add(n));
+            }
+            assertThat(got).as("step " + step).isEqualTo(lengths);
+        }
+    }
+
+    @Test
+    void everyValueCountsTowardsTheElementLimit() {
+        List<Object> message = List.of("p", Map.of("k", List.of(1, "two")), List.of(), Map.of());
+        long values = CodecSupport.elements(message); // 1 + "p" + map + k + list + 1 + "two" + [] + {} = 9
+        assertThat(values).isEqualTo(9);
+        byte[] frame = encode(message);
+        List<List<Object>> got = new ArrayList<>();
+        codec().newDecoder(DecodeLimits.of(1 << 20, (int) values, 1 << 20)).decode(ByteBuffer.wrap(frame),
+                (m, n) -> got.add(m));
+        assertThat(got).hasSize(1);
+        FrameDecoder d = codec().newDecoder(DecodeLimits.of(1 << 20, (int) values - 1, 1 << 20));
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(frame), (m, n) -> { }))
+                .isInstanceOf(CodecException.class)
+                .hasMessage(codec().name() + ": a message of more than 8 values (limit max_frame_elements)");
+    }
+
+    @Test
+    void aMessageOfManyEmptyMapsFailsAtTheElementLimitWhateverTheChunks() throws IOException {
+        byte[] frame = BoundedMemoryCheck.frameOfEmptyMaps(codec(), 64 * 1024);
+        byte[] stream = concat(encode(List.of("before")), frame);
+        for (boolean direct : new boolean[] {false, true}) {
+            DecodeLimits limits = DecodeLimits.of(1 << 20, 1000, 1 << 20);
+            FrameDecoder d = codec().newDecoder(limits);
+            List<List<Object>> got = new ArrayList<>();
+            assertThatThrownBy(() -> {
+                for (int off = 0; off < stream.length; off += 1000) {
+                    int n = Math.min(1000, stream.length - off);
+                    d.decode(direct ? ByteBuffer.allocateDirect(n).put(stream, off, n).flip()
+                            : ByteBuffer.wrap(stream, off, n), (m, size) -> got.add(m));
+                }
+            }).isInstanceOf(CodecException.class)
+                    .hasMessage(codec().name() + ": a message of more than 1000 values (limit max_frame_elements)");
+            assertThat(got).as("the message before it").containsExactly(List.of("before"));
+            assertThat(limits.bufferedBytes()).isZero();
+            assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(encode(List.of("after"))), (m, n) -> { }))
+                    .hasMessage(codec().name() + ": the stream already failed");
+        }
+    }
+
+    /**
+     * The defect this limit fixes: a peer sends one frame of 60 MiB of empty maps (JSON
+     * {@code [{},{},...]}, 20 million maps), under the 64 MiB frame limit, to a node with a heap
+     * of 512 MiB, which died of OutOfMemoryError building them. Run in a JVM of that size.
+     */
+    @Test
+    @Timeout(120)
+    void aFrameOf60MiBOfEmptyMapsFailsInAHeapOf512MiB() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process child = new ProcessBuilder(java, "-Xmx512m", "-cp", classPath, BoundedMemoryCheck.class.getName(),
+                codec().getClass().getName()).redirectErrorStream(true).start();
+        String output;
+        try (InputStream in = child.getInputStream()) {
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        } finally {
+            child.destroyForcibly();
+        }
+        assertThat(child.waitFor()).as(output).isZero();
+        assertThat(output).startsWith("ok ");
+    }
+
+    @Test
+    void theBufferBudgetIsSharedByTheDecodersAndGivenBack() {
+        DecodeLimits limits = DecodeLimits.of(1 << 20, 1000, 1 << 20);
+        byte[] frame = encode(List.of("p", "x".repeat(800_000)));
+        FrameDecoder first = codec().newDecoder(limits);
+        FrameDecoder second = codec().newDecoder(limits);
+        int part = 700_000;
+        first.decode(ByteBuffer.allocateDirect(part).put(frame, 0, part).flip(), (m, n) -> { });
+        assertThat(first.pending()).isEqualTo(part);
+        assertThat(limits.bufferedBytes()).isPositive();
+        assertThatThrownBy(() -> second.decode(ByteBuffer.allocateDirect(500_000).put(frame, 0, 500_000).flip(),
+                (m, n) -> { }))
+                .isInstanceOf(CodecException.class)
+                .hasMessageStartingWith(codec().name() + ": cannot hold ")
+                .hasMessageContaining("budget is 1048576 bytes (decode_buffer_budget)");
+        List<List<Object>> got = new ArrayList<>();
+        first.decode(ByteBuffer.allocateDirect(frame.length - part).put(frame, part, frame.length - part).flip(),
+                (m, n) -> got.add(m));
+        assertThat(got).hasSize(1);
+        assertThat(limits.bufferedBytes()).as("given back when the message is complete").isZero();
+
+        FrameDecoder third = codec().newDecoder(limits);
+        third.decode(ByteBuffer.wrap(frame, 0, part), (m, n) -> { });
+        assertThat(limits.bufferedBytes()).isPositive();
+        third.close();
+        third.close();
+        assertThat(limits.bufferedBytes()).as("given back at close").isZero();
+        assertThatThrownBy(() -> third.decode(ByteBuffer.wrap(frame), (m, n) -> { }))
+                .hasMessage(codec().name() + ": the decoder is closed");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /** Byte sequences that are invalid in this framing. */
@@ -144,7 +264,7 @@ public abstract class CodecConformance {
     /** Decodes a whole stream with one decoder. */
     protected final List<List<Object>> decodeAll(byte[] stream) {
         List<List<Object>> out = new ArrayList<>();
-        codec().newDecoder(1 << 24).decode(ByteBuffer.wrap(stream), out::add);
+        codec().newDecoder(DecodeLimits.of(1 << 24)).decode(ByteBuffer.wrap(stream), (m, n) -> out.add(m));
         return out;
     }
 }

@@ -75,6 +75,25 @@ public final class CodecSupport {
         return v;
     }
 
+    /**
+     * The values a message decodes to, as {@link org.aemp.spi.DecodeLimits#maxElements()} counts
+     * them: the value itself, and for a list each element, for a map each key and each value, all
+     * the way down.
+     */
+    public static long elements(Object v) {
+        long n = 1;
+        if (v instanceof List<?> list) {
+            for (Object o : list) {
+                n += elements(o);
+            }
+        } else if (v instanceof Map<?, ?> map) {
+            for (Object o : map.values()) {
+                n += 1 + elements(o);
+            }
+        }
+        return n;
+    }
+
     /** A byte array's content, as hex, for {@link #comparable}. */
     public record Bytes(String hex) {
     }

@@ -12,9 +12,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import org.aemp.spi.BoundedFrameDecoder;
 import org.aemp.spi.Codec;
 import org.aemp.spi.CodecException;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.FrameDecoder;
 import org.aemp.spi.FrameEncoder;
 import org.aemp.spi.FrameTooLongException;
@@ -86,87 +87,92 @@ public final class TestCodec implements Codec {
         }
     }
 
-    private static Object read(DataInputStream in) throws IOException {
-        int tag = in.readByte();
-        switch (tag) {
-            case 'n':
-                return null;
-            case 's':
-                return in.readUTF();
-            case 'i': {
-                long l = in.readLong();
-                return l == (int) l ? (Object) (int) l : l;
-            }
-            case 'd':
-                return in.readDouble();
-            case 'b':
-                return in.readBoolean();
-            case 'B':
-                return new BigInteger(in.readUTF());
-            case 'x': {
-                byte[] b = new byte[in.readInt()];
-                in.readFully(b);
-                return b;
-            }
-            case 'l': {
-                int n = in.readInt();
-                List<Object> list = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    list.add(read(in));
-                }
-                return list;
-            }
-            case 'm': {
-                int n = in.readInt();
-                Map<String, Object> map = new LinkedHashMap<>();
-                for (int i = 0; i < n; i++) {
-                    map.put(in.readUTF(), read(in));
-                }
-                return map;
-            }
-            default:
-                throw new CodecException("test: bad tag " + tag);
-        }
+    @Override
+    public FrameDecoder newDecoder(DecodeLimits limits) {
+        return new Decoder(limits);
     }
 
-    @Override
-    public FrameDecoder newDecoder(int maxFrameLength) {
-        return new FrameDecoder() {
-            private ByteBuffer held = ByteBuffer.allocate(0);
+    /** A 4-byte length, then that many bytes of one tagged value. */
+    private static final class Decoder extends BoundedFrameDecoder {
+        Decoder(DecodeLimits limits) {
+            super("test", limits);
+        }
 
-            @Override
-            @SuppressWarnings("unchecked")
-            public void decode(ByteBuffer chunk, Consumer<List<Object>> out) {
-                ByteBuffer all = ByteBuffer.allocate(held.remaining() + chunk.remaining());
-                all.put(held).put(chunk).flip();
-                while (all.remaining() >= 4) {
-                    int len = all.getInt(all.position());
-                    if (len < 0 || len > maxFrameLength) {
-                        throw new FrameTooLongException("test", len, maxFrameLength);
-                    }
-                    if (all.remaining() < 4 + len) {
-                        break;
-                    }
-                    all.getInt();
-                    byte[] body = new byte[len];
-                    all.get(body);
-                    try {
-                        Object v = read(new DataInputStream(new ByteArrayInputStream(body)));
-                        if (!(v instanceof List<?>)) {
-                            throw new CodecException("test: a message must be a list");
-                        }
-                        out.accept((List<Object>) v);
-                    } catch (IOException e) {
-                        throw new CodecException("test: truncated value", e);
-                    }
+        @Override
+        protected int frameLength(byte[] buf, int start, int end) {
+            if (end - start < 4) {
+                return NEED_MORE;
+            }
+            int len = ByteBuffer.wrap(buf, start, 4).getInt();
+            if (len < 0 || len > limits().maxFrameLength() - 4) {
+                throw new FrameTooLongException("test", 4L + (len & 0xffffffffL), limits().maxFrameLength());
+            }
+            return end - start >= 4 + len ? 4 + len : NEED_MORE;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        protected List<Object> parse(byte[] buf, int start, int length) {
+            try {
+                countElements(1);
+                Object v = read(new DataInputStream(new ByteArrayInputStream(buf, start + 4, length - 4)));
+                if (!(v instanceof List<?>)) {
+                    throw new CodecException("test: a message must be a list");
                 }
-                held = all.slice();
+                return (List<Object>) v;
+            } catch (IOException e) {
+                throw new CodecException("test: truncated value", e);
             }
+        }
 
-            @Override
-            public int pending() {
-                return held.remaining();
+        /** One value; its elements are counted as they are read (the value itself by its container). */
+        private Object read(DataInputStream in) throws IOException {
+            int tag = in.readByte();
+            switch (tag) {
+                case 'n':
+                    return null;
+                case 's':
+                    return in.readUTF();
+                case 'i': {
+                    long l = in.readLong();
+                    return l == (int) l ? (Object) (int) l : l;
+                }
+                case 'd':
+                    return in.readDouble();
+                case 'b':
+                    return in.readBoolean();
+                case 'B':
+                    return new BigInteger(in.readUTF());
+                case 'x': {
+                    int n = in.readInt();
+                    if (n < 0 || n > in.available()) {
+                        throw new CodecException("test: a byte string longer than its frame");
+                    }
+                    byte[] b = new byte[n];
+                    in.readFully(b);
+                    return b;
+                }
+                case 'l': {
+                    int n = in.readInt();
+                    countElements(n);
+                    List<Object> list = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        list.add(read(in));
+                    }
+                    return list;
+                }
+                case 'm': {
+                    int n = in.readInt();
+                    countElements(2L * n);
+                    Map<String, Object> map = new LinkedHashMap<>();
+                    for (int i = 0; i < n; i++) {
+                        map.put(in.readUTF(), read(in));
+                    }
+                    return map;
+                }
+                default:
+                    throw new CodecException("test: bad tag " + tag);
             }
-        };
+        }
     }
 }

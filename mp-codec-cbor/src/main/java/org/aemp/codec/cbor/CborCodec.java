@@ -1,6 +1,9 @@
 package org.aemp.codec.cbor;
 
+import static java.util.Objects.requireNonNull;
+
 import org.aemp.spi.Codec;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.FrameDecoder;
 import org.aemp.spi.FrameEncoder;
 
@@ -49,17 +52,9 @@ public final class CborCodec implements Codec {
         return new CborFrameEncoder();
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalArgumentException if {@code maxFrameLength} is not positive
-     */
     @Override
-    public FrameDecoder newDecoder(int maxFrameLength) {
-        if (maxFrameLength <= 0) {
-            throw new IllegalArgumentException("maxFrameLength must be > 0: " + maxFrameLength);
-        }
-        return new CborFrameDecoder(maxFrameLength);
+    public FrameDecoder newDecoder(DecodeLimits limits) {
+        return new CborFrameDecoder(requireNonNull(limits, "limits"));
     }
 
     @Override

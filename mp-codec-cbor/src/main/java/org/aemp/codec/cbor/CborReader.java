@@ -16,13 +16,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import org.aemp.spi.CodecException;
 
 /**
  * Builds the value of one complete CBOR item, which {@link CborScanner} has already delimited.
  * The mapping is Perl's reading of CBOR::XS output: byte strings are ISO-8859-1 text, map keys
  * become strings, {@code undefined} is null, bignum tags become integers, other tags are ignored.
- * Not thread-safe; one per decoder.
+ * Every value is counted, through the decoder's element limit, before it is built: the message
+ * array, an array's or map's declared items before the container is allocated (two per map
+ * entry), each item of an indefinite-length one as it comes. Not thread-safe; one per decoder.
  */
 final class CborReader {
     /**
@@ -34,6 +37,7 @@ final class CborReader {
 
     private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
 
+    private final LongConsumer countValues;
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -42,6 +46,11 @@ final class CborReader {
     private int end;
     private int frameStart;
 
+    /** @param countValues counts values towards the element limit; throws once over it */
+    CborReader(LongConsumer countValues) {
+        this.countValues = countValues;
+    }
+
     /** Reads the message array in {@code buf[start, end)}, which holds exactly one item. */
     List<Object> readMessage(byte[] buf, int start, int end) {
         this.buf = buf;
@@ -49,6 +58,7 @@ final class CborReader {
         this.end = end;
         this.frameStart = start;
         try {
+            countValues.accept(1);
             Object v = read(0);
             if (!(v instanceof List<?>)) {
                 throw invalid("expected a message array");
@@ -112,10 +122,12 @@ final class CborReader {
         if (info == 31) {
             List<Object> list = new ArrayList<>();
             while (!atBreak()) {
+                countValues.accept(1);
                 list.add(read(depth + 1));
             }
             return list;
         }
+        countValues.accept(arg); // before allocating: a negative arg (2^63 or more) counts as too many
         int n = (int) arg; // the scanner bounded it by the frame length
         List<Object> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -128,11 +140,13 @@ final class CborReader {
         Map<String, Object> map = new LinkedHashMap<>();
         if (info == 31) {
             while (!atBreak()) {
+                countValues.accept(2);
                 String key = key(read(depth + 1));
                 map.put(key, read(depth + 1));
             }
             return map;
         }
+        countValues.accept(arg < 0 || arg > Long.MAX_VALUE / 2 ? -1 : 2 * arg);
         for (long i = 0; i < arg; i++) {
             String key = key(read(depth + 1));
             map.put(key, read(depth + 1));

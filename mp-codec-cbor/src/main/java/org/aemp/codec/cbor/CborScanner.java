@@ -1,5 +1,6 @@
 package org.aemp.codec.cbor;
 
+import java.util.function.LongConsumer;
 import org.aemp.spi.CodecException;
 import org.aemp.spi.FrameTooLongException;
 
@@ -8,7 +9,11 @@ import org.aemp.spi.FrameTooLongException;
  * only item heads (the initial byte and its argument), skips string payloads by their declared
  * length, and counts the items still owed to each open array or map, so a frame is parsed only
  * once it is complete. Every declared length is checked against the frame limit as soon as its
- * head is seen: a byte string announcing 1 GB fails at once, with nothing buffered.
+ * head is seen: a byte string announcing 1 GB fails at once, with nothing buffered. It also counts
+ * the values the frame will decode to, as the element limit counts them (the message array, the
+ * declared items of each array and map, two per map entry, each item of an indefinite-length array
+ * or map), and has them checked as the count grows: an array header announcing two million items
+ * fails at once too.
  *
  * <p>Positions are offsets from the start of the frame, so the caller may move its buffer
  * between calls. Not thread-safe; one per decoder.
@@ -17,16 +22,25 @@ final class CborScanner {
     /** Deepest nesting of arrays, maps and indefinite strings accepted (the reader recurses). */
     static final int MAX_DEPTH = 512;
 
-    private static final long INDEFINITE = -1;
+    private static final long INDEFINITE = -1; // an indefinite-length array or map
+    private static final long INDEFINITE_STRING = -2; // an indefinite-length string: its chunks are not values
 
     private final int maxFrameLength;
-    private final long[] owed = new long[MAX_DEPTH]; // items still due per open container, or INDEFINITE
+    private final LongConsumer checkValues;
+    private final long[] owed = new long[MAX_DEPTH]; // items still due per open container, or INDEFINITE...
     private int depth;
+    private long values = 1; // the values of the frame so far, the message array included
     private long scanned; // offset of the next head to read; may lie beyond the bytes seen (a payload)
     private boolean complete;
 
-    CborScanner(int maxFrameLength) {
+    /**
+     * @param maxFrameLength the frame limit
+     * @param checkValues called with the frame's count of values whenever it grows; throws if the
+     *     count is over the element limit
+     */
+    CborScanner(int maxFrameLength, LongConsumer checkValues) {
         this.maxFrameLength = maxFrameLength;
+        this.checkValues = checkValues;
     }
 
     /**
@@ -38,6 +52,7 @@ final class CborScanner {
      * @return the length of the frame if it is complete within {@code buf[frameStart, end)}, else -1
      * @throws CodecException if the bytes are not a CBOR array
      * @throws FrameTooLongException if the frame will be longer than the limit
+     * @throws CodecException if the frame will hold more values than the element limit (from {@code checkValues})
      */
     int scan(byte[] buf, int frameStart, int end) {
         int available = end - frameStart;
@@ -59,6 +74,9 @@ final class CborScanner {
             if (depth == 0 && major != 4 && major != 6) {
                 throw new CodecException("cbor: expected a message array, got " + describe(major, info));
             }
+            if (depth > 0 && owed[depth - 1] == INDEFINITE && major != 6 && initial != 0xff) {
+                checkValues.accept(++values); // an item of an indefinite-length array or map (a tag is not one)
+            }
             boolean itemDone;
             switch (major) {
                 case 0, 1 -> {
@@ -69,7 +87,7 @@ final class CborScanner {
                 }
                 case 2, 3 -> {
                     if (info == 31) {
-                        push(INDEFINITE);
+                        push(INDEFINITE_STRING);
                         itemDone = false;
                     } else {
                         if (arg < 0 || arg > maxFrameLength) {
@@ -90,6 +108,10 @@ final class CborScanner {
                         }
                         long items = major == 4 ? arg : 2 * arg;
                         checkLength(next + items);
+                        if (items > 0) {
+                            values += items;
+                            checkValues.accept(values);
+                        }
                         if (items == 0) {
                             itemDone = true;
                         } else {
@@ -106,7 +128,7 @@ final class CborScanner {
                 }
                 default -> {
                     if (info == 31) {
-                        if (depth == 0 || owed[depth - 1] != INDEFINITE) {
+                        if (depth == 0 || owed[depth - 1] >= 0) {
                             throw invalid(scanned, "a break (0xff) outside an indefinite-length item");
                         }
                         depth--;
@@ -122,7 +144,7 @@ final class CborScanner {
                     break;
                 }
                 long left = owed[depth - 1];
-                if (left == INDEFINITE) {
+                if (left < 0) { // indefinite: it ends with a break
                     break;
                 }
                 owed[depth - 1] = --left;
@@ -140,6 +162,7 @@ final class CborScanner {
         depth = 0;
         scanned = 0;
         complete = false;
+        values = 1;
     }
 
     private void push(long items) {

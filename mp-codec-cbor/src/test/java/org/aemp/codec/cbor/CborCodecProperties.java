@@ -9,6 +9,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.aemp.spi.Codec;
 import org.aemp.spi.CodecException;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.FrameDecoder;
 import org.aemp.testing.CodecProperties;
 
@@ -27,9 +28,9 @@ class CborCodecProperties extends CodecProperties {
         byte[] junk = new byte[body.length + 1];
         junk[0] = (byte) arrayHead;
         System.arraycopy(body, 0, junk, 1, body.length);
-        FrameDecoder d = codec.newDecoder(4096);
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(4096));
         try {
-            d.decode(ByteBuffer.wrap(junk), m -> assertThat(m).isNotNull());
+            d.decode(ByteBuffer.wrap(junk), (m, n) -> assertThat(m).isNotNull());
             assertThat(d.pending()).isLessThanOrEqualTo(junk.length);
         } catch (CodecException expected) {
             assertThat(expected.getMessage()).contains("cbor");

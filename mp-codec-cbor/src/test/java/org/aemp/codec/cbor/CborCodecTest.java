@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.aemp.spi.Codec;
 import org.aemp.spi.CodecException;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.FrameDecoder;
 import org.aemp.spi.FrameEncoder;
 import org.aemp.spi.FrameTooLongException;
@@ -193,8 +194,8 @@ class CborCodecTest extends CodecConformance {
     void aDeclaredLengthOverTheLimitFailsAtOnce() {
         for (String head : List.of("81 5a 40000000", "81 7b ffffffffffffffff", "9a 40000000", "81 bb 0000000100000000",
                 "82 01 59 ffff")) {
-            FrameDecoder d = codec.newDecoder(1 << 12);
-            assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(hex(head)), m -> { }))
+            FrameDecoder d = codec.newDecoder(DecodeLimits.of(1 << 12));
+            assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(hex(head)), (m, n) -> { }))
                     .as(head)
                     .isInstanceOf(FrameTooLongException.class)
                     .hasMessageContaining("cbor")
@@ -206,9 +207,10 @@ class CborCodecTest extends CodecConformance {
     void aMessageExactlyAtTheLimitIsAccepted() {
         byte[] frame = encode(List.of("x".repeat(100)));
         List<List<Object>> got = new ArrayList<>();
-        codec.newDecoder(frame.length).decode(ByteBuffer.wrap(frame), got::add);
+        codec.newDecoder(DecodeLimits.of(frame.length)).decode(ByteBuffer.wrap(frame), (m, n) -> got.add(m));
         assertThat(got).hasSize(1);
-        assertThatThrownBy(() -> codec.newDecoder(frame.length - 1).decode(ByteBuffer.wrap(frame), m -> { }))
+        assertThatThrownBy(() -> codec.newDecoder(DecodeLimits.of(frame.length - 1)).decode(ByteBuffer.wrap(frame),
+                (m, n) -> { }))
                 .isInstanceOf(FrameTooLongException.class);
     }
 
@@ -216,12 +218,12 @@ class CborCodecTest extends CodecConformance {
     void decodesFromDirectBuffersSplitAnywhere() {
         byte[] stream = encode(List.of("a", 1), List.of("b", "x".repeat(40_000), Map.of("k", 2.5)), List.of());
         for (int step : new int[] {1, 7, 1000, 16_385, stream.length}) {
-            FrameDecoder d = codec.newDecoder(1 << 20);
+            FrameDecoder d = codec.newDecoder(DecodeLimits.of(1 << 20));
             List<List<Object>> got = new ArrayList<>();
             for (int off = 0; off < stream.length; off += step) {
                 int n = Math.min(step, stream.length - off);
                 ByteBuffer direct = ByteBuffer.allocateDirect(n).put(stream, off, n).flip();
-                d.decode(direct, got::add);
+                d.decode(direct, (m, size) -> got.add(m));
                 assertThat(direct.hasRemaining()).isFalse();
             }
             assertThat(got).as("step " + step).containsExactly(List.of("a", 1),
@@ -233,17 +235,17 @@ class CborCodecTest extends CodecConformance {
     @Test
     void holdsOnlyTheIncompleteMessage() {
         byte[] stream = encode(List.of("a", 1), List.of("b", "long enough"));
-        FrameDecoder d = codec.newDecoder(1024);
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
         List<List<Object>> got = new ArrayList<>();
-        d.decode(ByteBuffer.wrap(stream, 0, stream.length - 3), got::add);
+        d.decode(ByteBuffer.wrap(stream, 0, stream.length - 3), (m, n) -> got.add(m));
         assertThat(got).containsExactly(List.of("a", 1));
         assertThat(d.pending()).isEqualTo(stream.length - 3 - 4);
     }
 
     @Test
     void aTopLevelValueThatIsNotAnArrayIsAnError() {
-        FrameDecoder d = codec.newDecoder(1024);
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(hex("81 01 63 616263")), m -> { }))
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(hex("81 01 63 616263")), (m, n) -> { }))
                 .isInstanceOf(CodecException.class)
                 .hasMessageContaining("expected a message array, got a text string");
     }
@@ -252,26 +254,27 @@ class CborCodecTest extends CodecConformance {
     void nestingBeyondTheLimitIsAnError() {
         byte[] deep = new byte[600];
         Arrays.fill(deep, (byte) 0x81);
-        assertThatThrownBy(() -> codec.newDecoder(1024).decode(ByteBuffer.wrap(deep), m -> { }))
+        assertThatThrownBy(() -> codec.newDecoder(DecodeLimits.of(1024)).decode(ByteBuffer.wrap(deep), (m, n) -> { }))
                 .isInstanceOf(CodecException.class).hasMessageContaining("nested more than 512");
     }
 
     @Test
     void aDecoderThatFailedStaysFailed() {
-        FrameDecoder d = codec.newDecoder(1024);
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(hex("ff")), m -> { })).isInstanceOf(CodecException.class);
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(hex("81 01")), m -> { }))
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(hex("ff")), (m, n) -> { }))
+                .isInstanceOf(CodecException.class);
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(hex("81 01")), (m, n) -> { }))
                 .isInstanceOf(CodecException.class).hasMessageContaining("already failed");
     }
 
     @Test
     void aConsumerExceptionIsNotACodecFailure() {
-        FrameDecoder d = codec.newDecoder(1024);
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(hex("81 01")), m -> {
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(hex("81 01")), (m, n) -> {
             throw new IllegalStateException("receiver");
         })).isExactlyInstanceOf(IllegalStateException.class);
         List<List<Object>> got = new ArrayList<>();
-        d.decode(ByteBuffer.wrap(hex("81 02")), got::add);
+        d.decode(ByteBuffer.wrap(hex("81 02")), (m, n) -> got.add(m));
         assertThat(got).containsExactly(List.of(2));
     }
 
@@ -281,8 +284,56 @@ class CborCodecTest extends CodecConformance {
         assertThat(codec.preference()).isEqualTo(10);
         assertThat(codec.perlCompatible()).isTrue();
         assertThat(codec.canEncode(Object.class)).isFalse();
-        assertThatThrownBy(() -> codec.newDecoder(0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("maxFrameLength must be > 0: 0");
+        assertThatThrownBy(() -> codec.newDecoder(null)).isInstanceOf(NullPointerException.class).hasMessage("limits");
+    }
+
+    @Test
+    void aDeclaredCountOverTheElementLimitFailsAtItsHeadBeforeAnythingIsHeld() {
+        // 2^31 items fail the frame limit (each takes a byte); two million fail the element limit at once
+        for (String head : List.of("9a 80000000", "82 01 9a 001e8480", "82 01 ba 000f4240", "9f 01 ba 000f4240")) {
+            FrameDecoder d = codec.newDecoder(DecodeLimits.of(64 << 20));
+            assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(hex(head)), (m, n) -> { })).as(head)
+                    .isInstanceOf(CodecException.class)
+                    .hasMessageMatching("cbor: (message of at least \\d+ bytes exceeds the frame limit of"
+                            + " 67108864 bytes|a message of more than 1000000 values \\(limit max_frame_elements\\))");
+            assertThat(d.pending()).isZero();
+        }
+    }
+
+    @Test
+    void theScannerCountsValuesAsTheReaderDoes() {
+        // an indefinite array of 5 empty maps, a tag, an indefinite string of two chunks, a map of one entry
+        byte[] frame = hex("9f a0 a0 a0 a0 a0 c0 7f 61 61 61 62 ff a1 01 02 ff");
+        assertThat(codec.newDecoder(DecodeLimits.of(1024, 10, 1024)).pending()).isZero();
+        List<List<Object>> got = new ArrayList<>();
+        codec.newDecoder(DecodeLimits.of(1024, 10, 1024)).decode(ByteBuffer.wrap(frame), (m, n) -> got.add(m));
+        assertThat(got).hasSize(1); // 1 + 5 maps + "ab" + map + key + value = 10
+        for (int split = 0; split <= frame.length; split++) {
+            FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024, 9, 1024));
+            int at = split;
+            assertThatThrownBy(() -> {
+                d.decode(ByteBuffer.wrap(frame, 0, at), (m, n) -> { });
+                d.decode(ByteBuffer.wrap(frame, at, frame.length - at), (m, n) -> { });
+            }).hasMessage("cbor: a message of more than 9 values (limit max_frame_elements)");
+        }
+    }
+
+    @Test
+    void aLongIndefiniteArrayOfEmptyMapsFailsBeforeItIsHeldWhole() {
+        byte[] stream = new byte[4 << 20];
+        Arrays.fill(stream, (byte) 0xa0);
+        stream[0] = (byte) 0x9f;
+        DecodeLimits limits = DecodeLimits.of(64 << 20);
+        FrameDecoder d = codec.newDecoder(limits);
+        int[] fed = {0};
+        assertThatThrownBy(() -> {
+            for (int off = 0; off < stream.length; off += 65536) {
+                d.decode(ByteBuffer.allocateDirect(65536).put(stream, off, 65536).flip(), (m, n) -> { });
+                fed[0] = off + 65536;
+            }
+        }).hasMessage("cbor: a message of more than 1000000 values (limit max_frame_elements)");
+        assertThat(fed[0]).as("failed after about 1 MB").isLessThan(1_100_000);
+        assertThat(limits.bufferedBytes()).isZero();
     }
 
     /** A bignum tag {@code tag} over a definite byte string of {@code n} bytes 0x01. */
@@ -298,8 +349,8 @@ class CborCodecTest extends CodecConformance {
         assertThat(keyed).containsOnlyKeys(new BigInteger(1, hex("01".repeat(1024))).toString());
         for (String tooLong : List.of("81 " + bignum(2, 1025), "81 " + bignum(3, 1025), "81 a1 " + bignum(2, 1025) + " 01",
                 "81 c2 5f 59 0300 " + "01".repeat(768) + " 59 0101 " + "01".repeat(257) + " ff")) {
-            FrameDecoder d = codec.newDecoder(1 << 20);
-            assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(hex(tooLong)), m -> { }))
+            FrameDecoder d = codec.newDecoder(DecodeLimits.of(1 << 20));
+            assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(hex(tooLong)), (m, n) -> { }))
                     .isInstanceOf(CodecException.class)
                     .hasMessageContaining("a bignum of 1025 bytes is longer than the limit of 1024 bytes");
         }
@@ -391,10 +442,10 @@ class CborCodecTest extends CodecConformance {
     void messagesBeforeBadBytesInTheSameChunkAreDeliveredThenItThrows() {
         byte[] stream = hex("81 62 6f6b 81 02 01");
         for (boolean direct : new boolean[] {false, true}) {
-            FrameDecoder d = codec.newDecoder(1024);
+            FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
             ByteBuffer chunk = direct ? ByteBuffer.allocateDirect(stream.length).put(stream).flip() : ByteBuffer.wrap(stream);
             List<List<Object>> got = new ArrayList<>();
-            assertThatThrownBy(() -> d.decode(chunk, got::add)).as("direct " + direct)
+            assertThatThrownBy(() -> d.decode(chunk, (m, n) -> got.add(m))).as("direct " + direct)
                     .isInstanceOf(CodecException.class).hasMessageContaining("expected a message array");
             assertThat(got).as("direct " + direct).containsExactly(List.of("ok"), List.of(2));
         }

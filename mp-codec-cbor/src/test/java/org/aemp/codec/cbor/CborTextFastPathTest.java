@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.aemp.spi.DecodeLimits;
 import org.junit.jupiter.api.Test;
 
 /** ASCII text is copied in bulk both ways; any other char must still take the UTF-8 path. */
@@ -31,7 +32,7 @@ class CborTextFastPathTest {
                             .as("U+%04X at %d of %d", (int) odd, at, length).isEqualTo(utf8);
 
                     List<List<Object>> got = new ArrayList<>();
-                    codec.newDecoder(1 << 20).decode(ByteBuffer.wrap(frame), got::add);
+                    codec.newDecoder(DecodeLimits.of(1 << 20)).decode(ByteBuffer.wrap(frame), (m, n) -> got.add(m));
                     assertThat(got).containsExactly(List.of(s));
                 }
             }

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.FrameDecoder;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,8 @@ class PerlCborTranscriptTest {
         for (List<Frame> direction : frames.values()) {
             for (Frame f : direction) {
                 List<List<Object>> got = new ArrayList<>();
-                codec.newDecoder(1 << 20).decode(ByteBuffer.wrap(HEX.parseHex(f.hex())), got::add);
+                codec.newDecoder(DecodeLimits.of(1 << 20)).decode(ByteBuffer.wrap(HEX.parseHex(f.hex())),
+                        (m, size) -> got.add(m));
                 assertThat(got).as(f.hex()).hasSize(1);
                 assertThat(PerlValues.normalize(got.get(0))).as(f.json())
                         .isEqualTo(PerlValues.normalize(MAPPER.readValue(f.json(), Object.class)));
@@ -54,7 +56,7 @@ class PerlCborTranscriptTest {
         Map<String, List<Frame>> frames = frames();
         Map<String, List<byte[]>> chunks = chunks();
         for (Map.Entry<String, List<byte[]>> e : chunks.entrySet()) {
-            FrameDecoder d = codec.newDecoder(1 << 20);
+            FrameDecoder d = codec.newDecoder(DecodeLimits.of(1 << 20));
             List<List<Object>> got = new ArrayList<>();
             int lines = 0; // greeting line 1, nonce line, auth line: then the CBOR stream starts
             StringBuilder wire = new StringBuilder();
@@ -66,7 +68,7 @@ class PerlCborTranscriptTest {
                     }
                 }
                 wire.append(HEX.formatHex(chunk, from, chunk.length));
-                d.decode(ByteBuffer.wrap(chunk, from, chunk.length - from), got::add);
+                d.decode(ByteBuffer.wrap(chunk, from, chunk.length - from), (m, n) -> got.add(m));
             }
             assertThat(d.pending()).isZero();
             List<Frame> want = frames.get(e.getKey());

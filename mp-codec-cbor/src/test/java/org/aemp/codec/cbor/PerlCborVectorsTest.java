@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
+import org.aemp.spi.DecodeLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -67,7 +68,7 @@ class PerlCborVectorsTest {
 
     private List<List<Object>> decode(byte[] wire) {
         List<List<Object>> got = new ArrayList<>();
-        codec.newDecoder(1 << 20).decode(ByteBuffer.wrap(wire), got::add);
+        codec.newDecoder(DecodeLimits.of(1 << 20)).decode(ByteBuffer.wrap(wire), (m, n) -> got.add(m));
         return got;
     }
 }

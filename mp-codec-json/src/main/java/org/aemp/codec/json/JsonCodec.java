@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import org.aemp.spi.Codec;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.FrameDecoder;
 import org.aemp.spi.FrameEncoder;
 
@@ -47,14 +48,14 @@ public final class JsonCodec implements Codec {
     }
 
     @Override
-    public FrameDecoder newDecoder(int maxFrameLength) {
+    public FrameDecoder newDecoder(DecodeLimits limits) {
         JsonFactory bounded = factory.rebuild()
                 .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxStringLength(maxFrameLength)
+                        .maxStringLength(limits.maxFrameLength())
                         .maxNestingDepth(JsonFrameEncoder.MAX_DEPTH) // JSON::XS max_depth
                         .build())
                 .build();
-        return new JsonFrameDecoder(bounded, maxFrameLength);
+        return new JsonFrameDecoder(bounded, limits);
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import org.aemp.spi.Codec;
 import org.aemp.spi.CodecException;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.FrameDecoder;
 import org.aemp.spi.FrameEncoder;
 import org.aemp.spi.FrameTooLongException;
@@ -46,7 +47,7 @@ class JsonCodecTest extends CodecConformance {
 
     private List<List<Object>> decode(String text) {
         List<List<Object>> out = new ArrayList<>();
-        codec.newDecoder(1 << 20).decode(ByteBuffer.wrap(bytes(text)), out::add);
+        codec.newDecoder(DecodeLimits.of(1 << 20)).decode(ByteBuffer.wrap(bytes(text)), (m, n) -> out.add(m));
         return out;
     }
 
@@ -90,25 +91,27 @@ class JsonCodecTest extends CodecConformance {
 
     @Test
     void aTopLevelValueThatIsNotAnArrayIsAnError() {
-        FrameDecoder d = codec.newDecoder(1024);
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[\"ok\"]\"scalar\"")), m -> { }))
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[\"ok\"]\"scalar\"")), (m, n) -> { }))
                 .isInstanceOf(CodecException.class)
                 .hasMessageContaining("expected a message array");
     }
 
     @Test
     void aDecoderThatFailedStaysFailed() {
-        FrameDecoder d = codec.newDecoder(1024);
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[}")), m -> { })).isInstanceOf(CodecException.class);
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[1]")), m -> { })).isInstanceOf(CodecException.class);
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[}")), (m, n) -> { }))
+                .isInstanceOf(CodecException.class);
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[1]")), (m, n) -> { }))
+                .isInstanceOf(CodecException.class).hasMessage("json: the stream already failed");
     }
 
     @Test
     void aMessageOverTheLimitIsRejectedAlsoWhenItArrivesInOneChunk() {
-        FrameDecoder d = codec.newDecoder(1024);
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
         String big = "[\"p\"" + ",\"xx\"".repeat(300) + "]"; // 1.5 KiB of short strings
         List<List<Object>> got = new ArrayList<>();
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[\"ok\"]" + big)), got::add))
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[\"ok\"]" + big)), (m, n) -> got.add(m)))
                 .isInstanceOf(FrameTooLongException.class)
                 .hasMessageStartingWith("json: message of at least 150")
                 .hasMessageEndingWith(" bytes exceeds the frame limit of 1024 bytes");
@@ -227,21 +230,65 @@ class JsonCodecTest extends CodecConformance {
     }
 
     @Test
+    void theScannerSeesNoBracketInAStringAndNoQuoteAfterABackslash() {
+        byte[] stream = bytes("[\"]\\\"[\", \"\\\\\", \"}{\", {\"[\": \"]\"}]\n[\"\\\\\\\"\"]");
+        List<List<Object>> want = List.of(List.of("]\"[", "\\", "}{", Map.of("[", "]")), List.of("\\\""));
+        for (int split = 0; split <= stream.length; split++) {
+            FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
+            List<List<Object>> got = new ArrayList<>();
+            d.decode(ByteBuffer.wrap(stream, 0, split), (m, n) -> got.add(m));
+            d.decode(ByteBuffer.wrap(stream, split, stream.length - split), (m, n) -> got.add(m));
+            assertThat(got).as("split at " + split).isEqualTo(want);
+        }
+    }
+
+    @Test
+    void aFrameOfEmptyMapsFailsAfterAFewMegabytesNotAtItsEnd() {
+        byte[] stream = bytes("[\"p\"" + ",{}".repeat(3_000_000) + "]");
+        DecodeLimits limits = DecodeLimits.of(64 << 20);
+        FrameDecoder d = codec.newDecoder(limits);
+        int[] fed = {0};
+        assertThatThrownBy(() -> {
+            for (int off = 0; off < stream.length; off += 65536) {
+                int n = Math.min(65536, stream.length - off);
+                d.decode(ByteBuffer.allocateDirect(n).put(stream, off, n).flip(), (m, size) -> { });
+                fed[0] = off + n;
+            }
+        }).hasMessage("json: a message of more than 1000000 values (limit max_frame_elements)");
+        assertThat(fed[0]).as("bytes fed before it failed").isLessThan(3_100_000);
+        assertThat(limits.bufferedBytes()).isZero();
+    }
+
+    @Test
+    void invalidInputIsReportedAtItsByteInTheMessage() {
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
+        List<List<Object>> got = new ArrayList<>();
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[\"ok\"] [\"a\",}")), (m, n) -> got.add(m)))
+                .isExactlyInstanceOf(CodecException.class)
+                .hasMessageStartingWith("json: invalid input near byte 6 of the message: Unexpected character ('}'");
+        assertThat(got).containsExactly(List.of("ok"));
+        for (String bad : List.of("{}", "42", "null", "\"s\"", "]", "x")) {
+            assertThatThrownBy(() -> codec.newDecoder(DecodeLimits.of(1024)).decode(ByteBuffer.wrap(bytes(bad)),
+                    (m, n) -> { })).as(bad).hasMessageStartingWith("json: expected a message array, got ");
+        }
+    }
+
+    @Test
     void aConsumerExceptionIsNotACodecFailure() {
-        FrameDecoder d = codec.newDecoder(1024);
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[1]")), m -> {
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[1]")), (m, n) -> {
             throw new IllegalStateException("receiver");
         })).isExactlyInstanceOf(IllegalStateException.class);
         List<List<Object>> got = new ArrayList<>();
-        d.decode(ByteBuffer.wrap(bytes("[2]")), got::add);
+        d.decode(ByteBuffer.wrap(bytes("[2]")), (m, n) -> got.add(m));
         assertThat(got).containsExactly(List.of(2));
     }
 
     @Test
     void messagesBeforeBadBytesInTheSameChunkAreDeliveredThenItThrows() {
-        FrameDecoder d = codec.newDecoder(1024);
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
         List<List<Object>> got = new ArrayList<>();
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[\"ok\"][\"two\"]}")), got::add))
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(bytes("[\"ok\"][\"two\"]}")), (m, n) -> got.add(m)))
                 .isInstanceOf(CodecException.class);
         assertThat(got).containsExactly(List.of("ok"), List.of("two"));
     }

@@ -13,6 +13,7 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import org.aemp.spi.Codec;
 import org.aemp.spi.CodecException;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.FrameDecoder;
 import org.aemp.spi.FrameEncoder;
 
@@ -93,17 +94,10 @@ public final class KryoCodec implements Codec {
         return new KryoFrameEncoder(registrations().newKryo());
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalArgumentException if {@code maxFrameLength} is not positive
-     */
     @Override
-    public FrameDecoder newDecoder(int maxFrameLength) {
-        if (maxFrameLength <= 0) {
-            throw new IllegalArgumentException("maxFrameLength must be > 0: " + maxFrameLength);
-        }
-        return new KryoFrameDecoder(registrations().newKryo(), maxFrameLength);
+    public FrameDecoder newDecoder(DecodeLimits limits) {
+        requireNonNull(limits, "limits");
+        return new KryoFrameDecoder(registrations().newKryo(), limits);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import org.aemp.spi.CodecException;
 
 /**
@@ -31,6 +32,8 @@ final class MessageKryo extends Kryo {
     /** Deepest nesting of lists and maps, as in the other codecs. */
     static final int MAX_DEPTH = 512;
 
+    private LongConsumer valueCounter = n -> { }; // a decoder's element count; none while encoding
+
     MessageKryo(List<KryoRegistry.Entry> entries) {
         super(new MessageClassResolver(), null);
         setRegistrationRequired(true);
@@ -44,6 +47,16 @@ final class MessageKryo extends Kryo {
         for (KryoRegistry.Entry e : entries) {
             register(e.type(), e.serializer().get(), e.id());
         }
+    }
+
+    /** Sets what {@link #countValues} reports to: the decoder's element limit. */
+    void valueCounter(LongConsumer counter) {
+        this.valueCounter = counter;
+    }
+
+    /** Counts {@code n} values of the message being read; throws once over the element limit. */
+    void countValues(long n) {
+        valueCounter.accept(n);
     }
 
     /** Kryo's lookup, with an error that says how to register the class. */

@@ -20,8 +20,9 @@ import org.aemp.spi.CodecException;
 /**
  * Serializers for message lists and maps, whatever their implementation: a count, then the
  * elements (maps: String key, then value), each value with its class id. Reading checks every
- * count against the bytes left in the frame before allocating. Also Kryo's BigInteger and
- * BigDecimal serializers with a length limit.
+ * count against the bytes left in the frame and counts it towards the decoder's element limit (two
+ * values per map entry) before allocating. Also Kryo's BigInteger and BigDecimal serializers with a
+ * length limit.
  */
 final class PlainSerializers {
     private PlainSerializers() {
@@ -35,12 +36,14 @@ final class PlainSerializers {
         }
     }
 
-    private static int count(Input input, int bytesPerItem, String what) {
+    /** Reads a list's or map's size, which must fit the rest of the frame and the element limit. */
+    private static int count(Kryo kryo, Input input, int valuesPerItem, String what) {
         int n = input.readVarInt(true);
-        if (n < 0 || (long) n * bytesPerItem > input.limit() - input.position()) {
+        if (n < 0 || (long) n * valuesPerItem > input.limit() - input.position()) {
             throw new CodecException("kryo: invalid frame: a " + what + " of " + (n < 0 ? (n & 0xffffffffL) : n)
                     + " entries is longer than the rest of its frame");
         }
+        ((MessageKryo) kryo).countValues((long) n * valuesPerItem);
         return n;
     }
 
@@ -94,7 +97,7 @@ final class PlainSerializers {
         public List read(Kryo kryo, Input input, Class<? extends List> type) {
             checkDepth(kryo, false);
             Tags t = tags(kryo);
-            int n = count(input, 1, "list");
+            int n = count(kryo, input, 1, "list");
             List<Object> list = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 int start = input.position();
@@ -324,7 +327,7 @@ final class PlainSerializers {
         @Override
         public Map read(Kryo kryo, Input input, Class<? extends Map> type) {
             checkDepth(kryo, false);
-            int n = count(input, 2, "map");
+            int n = count(kryo, input, 2, "map");
             Map<String, Object> map = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
                 String key = input.readString();

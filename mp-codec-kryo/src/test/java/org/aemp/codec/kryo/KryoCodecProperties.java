@@ -8,6 +8,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Size;
 import org.aemp.spi.Codec;
 import org.aemp.spi.CodecException;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.FrameDecoder;
 import org.aemp.testing.CodecProperties;
 
@@ -31,9 +32,9 @@ class KryoCodecProperties extends CodecProperties {
         byte[] frame = new byte[body.length + 1];
         frame[0] = (byte) body.length;
         System.arraycopy(body, 0, frame, 1, body.length);
-        FrameDecoder d = codec.newDecoder(4096);
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(4096));
         try {
-            d.decode(ByteBuffer.wrap(frame), m -> assertThat(m).isNotNull());
+            d.decode(ByteBuffer.wrap(frame), (m, n) -> assertThat(m).isNotNull());
             assertThat(d.pending()).isZero();
         } catch (CodecException expected) {
             assertThat(expected.getMessage()).contains("kryo");

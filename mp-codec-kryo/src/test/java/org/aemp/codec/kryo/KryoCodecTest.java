@@ -31,6 +31,7 @@ import org.aemp.codec.kryo.TestRegistrar.Point;
 import org.aemp.codec.kryo.TestRegistrar.Unregistered;
 import org.aemp.spi.Codec;
 import org.aemp.spi.CodecException;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.FrameDecoder;
 import org.aemp.spi.FrameTooLongException;
 import org.aemp.testing.CodecConformance;
@@ -165,8 +166,8 @@ class KryoCodecTest extends CodecConformance {
         byte[] frame = encode(List.of("p", new Point(1, 2, "here")));
         KryoCodec bare = new KryoCodec(List.of());
         assertThat(bare.canEncode(Point.class)).isFalse();
-        FrameDecoder d = bare.newDecoder(1 << 20);
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(frame), m -> { }))
+        FrameDecoder d = bare.newDecoder(DecodeLimits.of(1 << 20));
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(frame), (m, n) -> { }))
                 .isExactlyInstanceOf(CodecException.class)
                 .hasMessageContaining("class id 100")
                 .hasMessageContaining("not registered on this node");
@@ -184,7 +185,7 @@ class KryoCodecTest extends CodecConformance {
             throw new UncheckedIOException(ex);
         }
         List<List<Object>> got = new ArrayList<>();
-        explicit.newDecoder(1024).decode(ByteBuffer.wrap(out.toByteArray()), got::add);
+        explicit.newDecoder(DecodeLimits.of(1024)).decode(ByteBuffer.wrap(out.toByteArray()), (m, n) -> got.add(m));
         assertThat(got).containsExactly(List.of("p", new Point(7, 8, "forty")));
     }
 
@@ -216,7 +217,7 @@ class KryoCodecTest extends CodecConformance {
             throw new UncheckedIOException(ex);
         }
         List<List<Object>> got = new ArrayList<>();
-        c.newDecoder(1024).decode(ByteBuffer.wrap(out.toByteArray()), got::add);
+        c.newDecoder(DecodeLimits.of(1024)).decode(ByteBuffer.wrap(out.toByteArray()), (m, n) -> got.add(m));
         assertThat(((Money) got.get(0).get(1)).cents).isEqualTo(-250);
     }
 
@@ -237,37 +238,53 @@ class KryoCodecTest extends CodecConformance {
 
     @Test
     void aPrefixOverTheLimitFailsAtOnce() {
-        FrameDecoder d = codec.newDecoder(1 << 16);
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1 << 16));
         // 2^30 announced in a 5-byte prefix, and no body
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(hex("8080808004")), m -> { }))
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(hex("8080808004")), (m, n) -> { }))
                 .isInstanceOf(FrameTooLongException.class)
-                .hasMessageContaining("kryo")
-                .hasMessageContaining("1073741824")
-                .hasMessageContaining("65536");
-        FrameDecoder e = codec.newDecoder(100);
-        assertThatThrownBy(() -> e.decode(ByteBuffer.wrap(hex("65")), m -> { })).isInstanceOf(FrameTooLongException.class);
+                .hasMessage("kryo: message of at least 1073741829 bytes exceeds the frame limit of 65536 bytes");
+        FrameDecoder e = codec.newDecoder(DecodeLimits.of(100));
+        assertThatThrownBy(() -> e.decode(ByteBuffer.wrap(hex("64")), (m, n) -> { }))
+                .isInstanceOf(FrameTooLongException.class).hasMessageContaining("at least 101 bytes");
     }
 
     @Test
     void aMessageExactlyAtTheLimitIsAccepted() {
         byte[] frame = encode(List.of("x".repeat(100)));
-        int body = frame.length - 1;
         List<List<Object>> got = new ArrayList<>();
-        codec.newDecoder(body).decode(ByteBuffer.wrap(frame), got::add);
-        assertThat(got).hasSize(1);
-        assertThatThrownBy(() -> codec.newDecoder(body - 1).decode(ByteBuffer.wrap(frame), m -> { }))
-                .isInstanceOf(FrameTooLongException.class);
+        codec.newDecoder(DecodeLimits.of(frame.length)).decode(ByteBuffer.wrap(frame), (m, n) -> got.add(m));
+        assertThat(got).as("the limit counts the prefix too, as the whole frame").hasSize(1);
+        assertThatThrownBy(() -> codec.newDecoder(DecodeLimits.of(frame.length - 1)).decode(ByteBuffer.wrap(frame),
+                (m, n) -> { })).isInstanceOf(FrameTooLongException.class);
+    }
+
+    @Test
+    void aDeclaredSizeOverTheElementLimitFailsBeforeTheContainerIsMade() {
+        for (int id : new int[] {MessageKryo.LIST_ID, MessageKryo.MAP_ID}) {
+            int entries = 600_000; // a map's entries count twice
+            Output body = new Output(4 << 20);
+            body.writeVarInt(2, true);       // the message: a list of two
+            body.writeVarInt(3, true);       // String "p"
+            body.writeString("p");
+            body.writeVarInt(id + 2, true);  // a list or a map
+            body.writeVarInt(id == MessageKryo.LIST_ID ? 2 * entries : entries, true);
+            body.setPosition(body.position() + 2 * entries); // zeros: nulls, or ... whatever: never read
+            FrameDecoder d = codec.newDecoder(DecodeLimits.of(64 << 20));
+            assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(frame(body)), (m, n) -> { }))
+                    .isExactlyInstanceOf(CodecException.class)
+                    .hasMessage("kryo: a message of more than 1000000 values (limit max_frame_elements)");
+        }
     }
 
     @Test
     void decodesFromDirectBuffersSplitAnywhere() {
         byte[] stream = encode(List.of("a", 1), List.of("b", "x".repeat(40_000), new Point(1, 1, "p")), List.of());
         for (int step : new int[] {1, 2, 3, 1000, stream.length}) {
-            FrameDecoder d = codec.newDecoder(1 << 20);
+            FrameDecoder d = codec.newDecoder(DecodeLimits.of(1 << 20));
             List<List<Object>> got = new ArrayList<>();
             for (int off = 0; off < stream.length; off += step) {
                 int n = Math.min(step, stream.length - off);
-                d.decode(ByteBuffer.allocateDirect(n).put(stream, off, n).flip(), got::add);
+                d.decode(ByteBuffer.allocateDirect(n).put(stream, off, n).flip(), (m, size) -> got.add(m));
             }
             assertThat(got).as("step " + step).containsExactly(List.of("a", 1),
                     List.of("b", "x".repeat(40_000), new Point(1, 1, "p")), List.of());
@@ -279,10 +296,10 @@ class KryoCodecTest extends CodecConformance {
     void pendingCountsThePrefixAndTheBodySoFar() {
         byte[] frame = encode(List.of("p", "x".repeat(200)));
         assertThat(frame[0] & 0x80).as("two-byte prefix").isNotZero();
-        FrameDecoder d = codec.newDecoder(1024);
-        d.decode(ByteBuffer.wrap(frame, 0, 1), m -> { });
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
+        d.decode(ByteBuffer.wrap(frame, 0, 1), (m, n) -> { });
         assertThat(d.pending()).isEqualTo(1);
-        d.decode(ByteBuffer.wrap(frame, 1, 50), m -> { });
+        d.decode(ByteBuffer.wrap(frame, 1, 50), (m, n) -> { });
         assertThat(d.pending()).isEqualTo(51);
     }
 
@@ -306,15 +323,17 @@ class KryoCodecTest extends CodecConformance {
         int body = frame.length - 2;
         frame[0] = (byte) (body & 0x7f | 0x80);
         frame[1] = (byte) (body >>> 7);
-        assertThatThrownBy(() -> codec.newDecoder(1 << 16).decode(ByteBuffer.wrap(frame), m -> { }))
+        assertThatThrownBy(() -> codec.newDecoder(DecodeLimits.of(1 << 16)).decode(ByteBuffer.wrap(frame),
+                (m, n) -> { }))
                 .isInstanceOf(CodecException.class).hasMessageContaining("nested more than 512");
     }
 
     @Test
     void aDecoderThatFailedStaysFailed() {
-        FrameDecoder d = codec.newDecoder(1024);
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(hex("00")), m -> { })).isInstanceOf(CodecException.class);
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(encode(List.of("ok"))), m -> { }))
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(hex("00")), (m, n) -> { }))
+                .isInstanceOf(CodecException.class);
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(encode(List.of("ok"))), (m, n) -> { }))
                 .isInstanceOf(CodecException.class).hasMessageContaining("already failed");
     }
 
@@ -323,8 +342,7 @@ class KryoCodecTest extends CodecConformance {
         assertThat(codec.name()).isEqualTo("kryo");
         assertThat(codec.preference()).isEqualTo(20);
         assertThat(codec.perlCompatible()).isFalse();
-        assertThatThrownBy(() -> codec.newDecoder(-1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("maxFrameLength must be > 0: -1");
+        assertThatThrownBy(() -> codec.newDecoder(null)).isInstanceOf(NullPointerException.class).hasMessage("limits");
     }
 
     /** A frame: the varint length, then the body. */
@@ -355,8 +373,8 @@ class KryoCodecTest extends CodecConformance {
             body.writeVarInt(1026 + 1, true);  // Kryo's length head: bytes + 1
             body.writeBytes(magnitude);
             body.writeInt(0, false);           // a BigDecimal's scale
-            FrameDecoder d = codec.newDecoder(1 << 16);
-            assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(frame(body)), m -> { }))
+            FrameDecoder d = codec.newDecoder(DecodeLimits.of(1 << 16));
+            assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(frame(body)), (m, n) -> { }))
                     .isInstanceOf(CodecException.class)
                     .hasMessageContaining("of 1026 bytes is longer than the limit of 1025 bytes");
         }
@@ -367,10 +385,10 @@ class KryoCodecTest extends CodecConformance {
         byte[] good = encode(List.of("ok"), List.of(2));
         byte[] stream = Arrays.copyOf(good, good.length + 1); // then a frame of length 0
         for (boolean direct : new boolean[] {false, true}) {
-            FrameDecoder d = codec.newDecoder(1024);
+            FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
             ByteBuffer chunk = direct ? ByteBuffer.allocateDirect(stream.length).put(stream).flip() : ByteBuffer.wrap(stream);
             List<List<Object>> got = new ArrayList<>();
-            assertThatThrownBy(() -> d.decode(chunk, got::add)).as("direct " + direct)
+            assertThatThrownBy(() -> d.decode(chunk, (m, n) -> got.add(m))).as("direct " + direct)
                     .isInstanceOf(CodecException.class).hasMessageContaining("length 0");
             assertThat(got).as("direct " + direct).containsExactly(List.of("ok"), List.of(2));
         }
@@ -378,12 +396,12 @@ class KryoCodecTest extends CodecConformance {
 
     @Test
     void aConsumerExceptionIsNotACodecFailure() {
-        FrameDecoder d = codec.newDecoder(1024);
-        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(encode(List.of(1))), m -> {
+        FrameDecoder d = codec.newDecoder(DecodeLimits.of(1024));
+        assertThatThrownBy(() -> d.decode(ByteBuffer.wrap(encode(List.of(1))), (m, n) -> {
             throw new IllegalStateException("receiver");
         })).isExactlyInstanceOf(IllegalStateException.class);
         List<List<Object>> got = new ArrayList<>();
-        d.decode(ByteBuffer.wrap(encode(List.of(2))), got::add);
+        d.decode(ByteBuffer.wrap(encode(List.of(2))), (m, n) -> got.add(m));
         assertThat(got).containsExactly(List.of(2));
     }
 
@@ -445,7 +463,7 @@ class KryoCodecTest extends CodecConformance {
         try {
             while (System.nanoTime() < end && !changed.get()) {
                 for (int i = 0; i < 1000; i++) {
-                    codec.newDecoder(1024).decode(ByteBuffer.wrap(stream), m -> { });
+                    codec.newDecoder(DecodeLimits.of(1024)).decode(ByteBuffer.wrap(stream), (m, n) -> { });
                 }
             }
         } finally {

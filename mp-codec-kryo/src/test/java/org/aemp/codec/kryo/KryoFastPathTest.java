@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.FrameEncoder;
 import org.junit.jupiter.api.Test;
 
@@ -79,7 +80,7 @@ class KryoFastPathTest {
         frame.writeBytes(body.getBuffer(), 0, body.position());
 
         List<List<Object>> got = new ArrayList<>();
-        codec.newDecoder(1 << 20).decode(ByteBuffer.wrap(frame.toBytes()), got::add);
+        codec.newDecoder(DecodeLimits.of(1 << 20)).decode(ByteBuffer.wrap(frame.toBytes()), (m, n) -> got.add(m));
         assertThat(got).containsExactly(message);
     }
 }

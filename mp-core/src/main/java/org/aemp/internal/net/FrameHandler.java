@@ -9,12 +9,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Consumer;
 import org.aemp.internal.SafeText;
 import org.aemp.internal.kernel.Backpressure;
 import org.aemp.internal.kernel.Inbound;
 import org.aemp.spi.CodecException;
 import org.aemp.spi.FrameDecoder;
+import org.aemp.spi.FrameSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     private final FrameDecoder decoder;
     private final Inbound kernel;
     private final NetworkCounters failures;
-    private final Consumer<List<Object>> deliver = this::deliver;
+    private final FrameSink deliver = this::deliver;
     private final Set<Backpressure> holding = new HashSet<>(2); // mailboxes this link waits for
     private ChannelHandlerContext context;
 
@@ -89,9 +89,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void deliver(List<Object> message) {
+    private void deliver(List<Object> message, int bytes) {
         link.counters.messagesIn.increment();
-        Backpressure busy = kernel.deliver(link.node, message, 0);
+        Backpressure busy = kernel.deliver(link.node, message, bytes);
         if (busy != null && holding.add(busy)) {
             ChannelHandlerContext ctx = context;
             ctx.channel().config().setAutoRead(false);
@@ -114,6 +114,18 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         link.writabilityChanged();
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /** The link is gone: the decoder gives the bytes it holds back to the node's budget. */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        decoder.close();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        decoder.close();
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.aemp.spi.AuthMethod;
 import org.aemp.spi.Codec;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.Secret;
 import org.aemp.spi.TlsContext;
 
@@ -21,12 +22,12 @@ import org.aemp.spi.TlsContext;
  * @param tls the current TLS context (null if this node has no certificate); read per connection,
  *     so a reloaded certificate is used by new links
  * @param handshakeTimeout the absolute deadline of a handshake
- * @param maxFrameLength the decoders' frame limit
+ * @param decodeLimits the decoders' limits, one for all links of the node (it holds their shared budget)
  * @param provider the {@code provider=} greeting extension
  */
 public record HandshakeSettings(String nodeId, List<Codec> codecs, List<String> accept, List<String> offer,
         Map<String, AuthMethod> methods, Secret secret, Supplier<TlsContext> tls, Duration handshakeTimeout,
-        int maxFrameLength, String provider) {
+        DecodeLimits decodeLimits, String provider) {
 
     /** The framing names of the greeting, in order. */
     List<String> framingNames() {

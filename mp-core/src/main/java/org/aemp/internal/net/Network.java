@@ -73,7 +73,7 @@ public final class Network implements Remote {
         Admission admission = new Admission(limits.maxHandshakes(), limits.maxHandshakesPerAddress(),
                 limits.authFailureDelay(), System::nanoTime);
         Function<Link, FrameHandler> frames = link -> new FrameHandler(link,
-                link.peer.receive().newDecoder(settings.maxFrameLength()), kernel, failures);
+                link.peer.receive().newDecoder(settings.decodeLimits()), kernel, failures);
         this.connections = new Connections(settings.nodeId(), kernel, events, addresses, dialer, group,
                 limits.connectInterval(), limits.monitorTimeout(),
                 new Link.Limits(limits.liveness(), limits.busyBytes(), limits.backlogLimit()),

@@ -18,6 +18,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.BeforeProperty;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.Secret;
 import org.aemp.testing.TestAuth;
 import org.aemp.testing.TestCodec;
@@ -60,7 +61,7 @@ class HandshakeLineReaderProperties {
     private static HandshakeSettings settings() {
         return new HandshakeSettings("self", List.of(new TestCodec()), List.of(TestAuth.NAME), List.of(TestAuth.NAME),
                 Map.of(TestAuth.NAME, new TestAuth()), Secret.of("s"), () -> null, Duration.ofSeconds(30),
-                1 << 20, "test");
+                DecodeLimits.of(1 << 20), "test");
     }
 
     /** Feeds {@code input} in pieces of {@code chunk} bytes; returns the recorder after closing the channel. */

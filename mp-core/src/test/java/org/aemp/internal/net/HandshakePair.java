@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.Secret;
 import org.aemp.spi.TlsContext;
 import org.aemp.testing.TestAuth;
@@ -39,7 +40,7 @@ final class HandshakePair {
     static HandshakeSettings settings(String nodeId, String secret, Supplier<TlsContext> tls) {
         return new HandshakeSettings(nodeId, List.of(new TestCodec()), List.of(TestAuth.NAME), List.of(TestAuth.NAME),
                 Map.of(TestAuth.NAME, new TestAuth()), secret == null ? null : Secret.of(secret), tls, TIMEOUT,
-                1 << 20, "test");
+                DecodeLimits.of(1 << 20), "test");
     }
 
     /** Starts both sides. */
