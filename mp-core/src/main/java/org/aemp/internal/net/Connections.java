@@ -789,7 +789,9 @@ final class Connections implements HandshakeHandler.Links {
         }
         long onLinks = 0;
         for (Link l : links) {
-            onLinks += l.unsent();
+            if (l.channel.isActive()) {
+                onLinks += l.unsent(); // a link that died meanwhile reports its loss through its monitors
+            }
         }
         return new Unsent(onLinks, waiting);
     }
