@@ -137,6 +137,27 @@ class DataConnTest {
         assertThat(a.upNodes()).containsExactly("b");
     }
 
+    /** The README's example, in a network with a seed: a finds b's address through the global service. */
+    @Test
+    void addressesAreFoundThroughTheGlobalService() throws Exception {
+        Node seed = node("seed", c -> c.global(true));
+        Node a = node("a", c -> c.seeds(seed.listenAddresses()));
+        Node b = node("b", c -> c.seeds(seed.listenAddresses()));
+        Probe<CompletableFuture<StreamCheck.Result>> atB = new Probe<>();
+        b.dataConn().register("My::Pkg::receiver", (initData, ch) -> {
+            assertThat(initData).containsExactly("file-1");
+            atB.put(StreamCheck.start(ch, MIB, 2, MIB).result());
+        });
+        while (!a.db().keys("'l").get(10, TimeUnit.SECONDS).contains("b")) {
+            // b's listen address travels b -> seed while a asks
+        }
+        CompletableFuture<StreamCheck.Result> atA = a.dataConn()
+                .connectTo("b", Duration.ofSeconds(5), "My::Pkg::receiver", "file-1")
+                .thenCompose(ch -> StreamCheck.start(ch, MIB, 1, MIB).result());
+        assertThat(a.network().knownAddresses("b")).as("not in a's address book").isEmpty();
+        assertSameBytes(await(atA), await(atB.next()), MIB);
+    }
+
     @Test
     void whenTheOtherNodeDoesNotListenItIsAskedToDial() throws Exception {
         Node a = nodes.start("a", c -> c.secret(JavaToJavaTest.SECRET)); // no listener
