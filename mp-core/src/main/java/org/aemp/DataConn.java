@@ -70,6 +70,8 @@ public final class DataConn {
     static final String EXPECT = "AnyEvent::MP::DataConn::_expect";
     /** The node-port request that asks a node to dial the data connection itself. */
     static final String CONNECT = "AnyEvent::MP::DataConn::_connect";
+    /** The message the other node relays back to the attempt's port before the dial. */
+    private static final String GO = "AnyEvent::MP::DataConn go";
     /** The first value of the kill reason of a port whose data connection failed, as in AEMP. */
     public static final String KILL_TYPE = "AnyEvent::MP::DataConn";
 
@@ -111,8 +113,8 @@ public final class DataConn {
 
     /**
      * AEMP {@code AnyEvent::MP::DataConn::connect_to $node, $timeout, $initfunc, @initdata, $cb},
-     * for use outside a port: like {@link #connectTo(PortId, String, Duration, String, Object...)}
-     * with a port the node opens for this attempt and kills when it ends.
+     * for use outside a port: like {@link #connectTo(PortId, String, Duration, String, Object...)},
+     * with no port of the caller's to kill when it fails.
      */
     public CompletableFuture<Channel> connectTo(String node, Duration timeout, String initFunction,
             Object... initData) {
@@ -120,7 +122,7 @@ public final class DataConn {
         requireNonNull(timeout, "timeout");
         requireNonNull(initFunction, "initFunction");
         requireNonNull(initData, "initData");
-        return start(this.node.newPort(), true, node, timeout, initFunction, initData);
+        return start(null, node, timeout, initFunction, initData);
     }
 
     /**
@@ -131,16 +133,18 @@ public final class DataConn {
      * state of the channel and who closes it, see the class documentation.
      *
      * <p>{@code port} stands for AEMP's {@code $SELF}, the port on whose behalf the connection is
-     * made: the other node kills it with {@code ("AnyEvent::MP::DataConn", reason)} if it gives up
-     * waiting (it waits as long as {@code timeout}), and so does this node if the attempt fails
-     * here. If {@code port} dies before the connection is made, the attempt fails. The timeout
-     * should cover a few network round trips.
+     * made: if the attempt fails, it is killed with {@code ("AnyEvent::MP::DataConn", reason)}, as
+     * in AEMP, and if it dies first, the attempt fails. (The port this node gives the other one,
+     * which that node kills when it gives up waiting, is one the node makes for the attempt; its
+     * death fails the attempt, and so kills {@code port}.) The other node waits as long as
+     * {@code timeout}, which should cover a few network round trips.
      *
      * <p>The future completes on the channel's event loop when the connection is made, so a stage
      * attached with {@code thenAccept} may run there: it must not block. It fails (on any thread)
      * with {@link TimeoutException} if no connection was made within {@code timeout}, and with
      * {@link AempException} if the attempt failed otherwise (no receiver of that name there, no
-     * address for the node, the dial or its handshake failed, the port died, the node closed).
+     * address for the node, the dial or its handshake failed, the port died, the node is
+     * unreachable or closed).
      *
      * @throws IllegalArgumentException if {@code port} is not a local port other than the node
      *     port, {@code timeout} is not positive, or {@code initData} holds a value that cannot be
@@ -157,10 +161,10 @@ public final class DataConn {
             throw new IllegalArgumentException("port must be a port of node " + this.node.id()
                     + " other than its node port: " + port);
         }
-        return start(port, false, node, timeout, initFunction, initData);
+        return start(port, node, timeout, initFunction, initData);
     }
 
-    private CompletableFuture<Channel> start(PortId port, boolean ownPort, String nodeOrPort, Duration timeout,
+    private CompletableFuture<Channel> start(PortId callerPort, String nodeOrPort, Duration timeout,
             String initFunction, Object[] initData) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be > 0: " + timeout);
@@ -171,12 +175,13 @@ public final class DataConn {
         }
         List<Object> data = Collections.unmodifiableList(Arrays.asList(initData.clone()));
         String id = Long.toString(counter.incrementAndGet(), 36) + idSuffix;
-        Attempt a = new Attempt(port, ownPort, target, id);
+        Attempt a = new Attempt(callerPort, target, id);
         if (node.isClosed()) {
             a.fail("node " + node.id() + " is closed", false);
             return a.result;
         }
         if (target.equals(node.id())) {
+            a.watch(null);
             local(a, initFunction, data);
             return a.result;
         }
@@ -185,17 +190,18 @@ public final class DataConn {
             a.fail(refused, false);
             return a.result;
         }
-        Guard portWatch = node.monitor(port, a::portDied);
-        Guard nodeWatch = node.monitor(PortId.nodePort(target), reason -> a.fail("node " + target
-                + " is unreachable: " + reason, false)); // fires only if the link fails
-        a.monitor = () -> {
-            portWatch.close();
-            nodeWatch.close();
-        };
-        if (a.done.get()) {
-            a.monitor.close();
-        }
-        List<Object> expect = new ArrayList<>(List.of(EXPECT, id, port.toString(), seconds(timeout), initFunction));
+        // The other node kills the attempt's port when it refuses or gives up. The round trip that
+        // must come before the dial (so that _expect was handled: Java handles it inline on
+        // arrival, Perl in order) is answered to that same port, behind a kill sent before it, so
+        // a refused attempt never dials.
+        PortId attemptPort = node.newPort((ctx, msg) -> {
+            if (msg.size() == 2 && GO.equals(msg.get(0)) && id.equals(msg.get(1))) {
+                conns.dial(target, id, timeout.dividedBy(2), () -> noAddress(a));
+            }
+        });
+        a.watch(attemptPort);
+        List<Object> expect = new ArrayList<>(List.of(EXPECT, id, attemptPort.toString(), seconds(timeout),
+                initFunction));
         expect.addAll(data);
         try {
             node.send(PortId.nodePort(target), expect);
@@ -203,13 +209,7 @@ public final class DataConn {
             a.forget();
             throw e;
         }
-        // the dial must come after the request: it is handled in order on arrival (inline in Java, by Perl
-        // anyway), so the answer to a later round trip on the link means it was
-        node.call(timeout, PortId.nodePort(target), "time").whenComplete((reply, err) -> {
-            if (err == null) {
-                conns.dial(target, id, timeout.dividedBy(2), () -> noAddress(a));
-            }
-        });
+        node.send(PortId.nodePort(target), "snd", attemptPort.toString(), GO, id); // relayed back by the other node
         return a.result;
     }
 
@@ -364,33 +364,64 @@ public final class DataConn {
         return d;
     }
 
-    /** One connectTo: its future, its port, and its entry in the table of awaited connections. */
+    /** One connectTo: its future, its ports, and its entry in the table of awaited connections. */
     private final class Attempt implements DataConns.Awaited {
-        final PortId port;
-        final boolean ownPort;
+        final PortId callerPort; // may be null
         final String target;
         final String id;
         final CompletableFuture<Channel> result = new CompletableFuture<>();
         final AtomicBoolean done = new AtomicBoolean();
-        volatile Guard monitor = Guard.none();
+        private PortId attemptPort; // given to the other node; null for a local connection
+        private final List<Guard> watches = new ArrayList<>(3); // guarded by this
 
-        Attempt(PortId port, boolean ownPort, String target, String id) {
-            this.port = port;
-            this.ownPort = ownPort;
+        Attempt(PortId callerPort, String target, String id) {
+            this.callerPort = callerPort;
             this.target = target;
             this.id = id;
+        }
+
+        /** Watches the ports and the other node: the death of either fails the attempt. */
+        void watch(PortId attemptPort) {
+            List<Guard> w = new ArrayList<>(3);
+            if (callerPort != null) {
+                w.add(node.monitor(callerPort, reason -> fail("port " + callerPort + " died: " + reason, false)));
+            }
+            if (attemptPort != null) {
+                w.add(node.monitor(attemptPort, this::attemptPortDied));
+                w.add(node.monitor(PortId.nodePort(target), reason -> fail("node " + target + " is unreachable: "
+                        + reason, false))); // fires only if the link fails
+            }
+            synchronized (this) {
+                this.attemptPort = attemptPort;
+                watches.addAll(w);
+            }
+            if (done.get()) {
+                release();
+            }
+        }
+
+        private void release() {
+            List<Guard> w;
+            PortId p;
+            synchronized (this) {
+                w = new ArrayList<>(watches);
+                watches.clear();
+                p = attemptPort;
+                attemptPort = null;
+            }
+            w.forEach(Guard::close);
+            if (p != null) {
+                node.kill(p);
+            }
         }
 
         @Override
         public void connected(Channel channel) {
             if (!done.compareAndSet(false, true)) {
-                channel.close(); // failed meanwhile (the port died)
+                channel.close(); // failed meanwhile (a port died)
                 return;
             }
-            monitor.close();
-            if (ownPort) {
-                node.kill(port);
-            }
+            release();
             result.complete(channel);
         }
 
@@ -404,31 +435,28 @@ public final class DataConn {
                 return;
             }
             conns.forget(target, id);
-            monitor.close();
+            release();
             String text = "data connection to node " + target + " failed: " + reason;
             result.completeExceptionally(timedOut ? new TimeoutException(text) : new AempException(text));
-            if (ownPort) {
-                node.kill(port); // nobody watches it: the future tells
-            } else {
-                node.kill(port, KILL_TYPE, reason);
+            if (callerPort != null) {
+                node.kill(callerPort, KILL_TYPE, reason);
             }
         }
 
-        void portDied(KillReason reason) {
+        private void attemptPortDied(KillReason reason) {
             List<Object> v = reason.values();
-            String why = v.size() == 2 && KILL_TYPE.equals(v.get(0)) ? String.valueOf(v.get(1)) // the other node gave up
-                    : "port " + port + " died: " + reason;
-            fail(why, false);
+            if (v.size() == 2 && KILL_TYPE.equals(v.get(0))) { // the other node refused or gave up
+                fail(v.get(1) != null ? v.get(1).toString() : "node " + target + " gave up waiting", false);
+            } else {
+                fail("its port died: " + reason, false);
+            }
         }
 
         /** Gives up without telling anyone (the request could not be sent). */
         void forget() {
             done.set(true);
             conns.forget(target, id);
-            monitor.close();
-            if (ownPort) {
-                node.kill(port);
-            }
+            release();
         }
     }
 }
