@@ -52,8 +52,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>How it is made</h2>
  * The connecting node asks the other to await a connection (the node-port request
- * {@code AnyEvent::MP::DataConn::_expect}, with an id, a port, the timeout, the init function and
- * the init data), waits for one message round trip so that the request was handled, then dials
+ * {@code AnyEvent::MP::DataConn::_expect}, with an id, a port of the attempt, the timeout, the
+ * init function and the init data; that node kills the port when it refuses or gives up), waits
+ * for one message round trip to that port (a {@code snd} the other node relays) so that the
+ * request was handled, then dials
  * the other node's listen addresses (those known to this node, or found through the global
  * service within half the timeout) greeting with {@code aemp-dataconn} and
  * {@code dataconn_id=<id>}. If it finds no listen address, it asks that node to dial instead
