@@ -66,6 +66,7 @@ public final class Node implements AutoCloseable {
     private final Network network;
     private final GlobalService global;
     private final Database db;
+    private final DataConn dataConn;
     private final List<Codec> codecs;
     private final AtomicReference<TlsContext> tls = new AtomicReference<>();
     private final TlsProvider tlsProvider;
@@ -112,6 +113,9 @@ public final class Node implements AutoCloseable {
         kernel.attach(network);
         this.global = new GlobalService(kernel, network, config.monitorTimeout());
         this.db = new Database(this, global);
+        this.dataConn = new DataConn(this, network.dataConns());
+        kernel.nodePort().handleInline(DataConn.EXPECT, dataConn::expect); // before a later round trip is answered
+        kernel.nodePort().handleInline(DataConn.CONNECT, dataConn::connect);
         if (accept.isEmpty() && (!config.binds().isEmpty() || !config.seeds().isEmpty())) {
             log.warn("node {} can authenticate no link: configure a secret (with mp-auth on the class path)"
                     + " or a cert (with mp-tls)", id);
@@ -559,6 +563,11 @@ public final class Node implements AutoCloseable {
     /** The distributed database of the network this node is in (AEMP {@code db_*}). */
     public Database db() {
         return db;
+    }
+
+    /** Data connections to and from this node (AEMP {@code AnyEvent::MP::DataConn}). */
+    public DataConn dataConn() {
+        return dataConn;
     }
 
     /** True once this node is a global node (it holds the network's database). Waits briefly for the global service's thread. */

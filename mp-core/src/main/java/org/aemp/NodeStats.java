@@ -11,7 +11,8 @@ import java.util.List;
  * @param handshakeFailures handshakes that failed for the peer's fault (bad input, timeouts)
  * @param authFailures handshakes whose auth token did not check out
  * @param decodeFailures links that failed on input their framing could not decode
- * @param refusedConnections connections refused or dropped by the admission limits
+ * @param refusedConnections connections refused or dropped by the admission limits, and data
+ *     connections refused (not awaited)
  */
 public record NodeStats(List<LinkStats> links, List<Mailbox> busyMailboxes, long handshakeFailures,
         long authFailures, long decodeFailures, long refusedConnections) {

@@ -153,8 +153,8 @@ class BadInputTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"aemp-dataconn;1;raw;hmac_sha3_512;json;dataconn_id=1", "http;1;raw;hmac_sha3_512;json"})
-    void aProtocolOtherThanAempIsRefused(String greeting) throws IOException {
+    @ValueSource(strings = {"aemp-upgrade;1;raw;hmac_sha3_512;json", "http;1;raw;hmac_sha3_512;json"})
+    void aProtocolOtherThanAempIsRefused(String greeting) throws IOException { // aemp-dataconn: see DataConnTest
         start();
         try (RawPeer raw = raw("raw")) {
             raw.sendGreeting(greeting);

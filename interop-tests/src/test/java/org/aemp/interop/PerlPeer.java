@@ -52,14 +52,27 @@ final class PerlPeer implements AutoCloseable {
 
     /** The folder holding aemp-peer.pl (surefire sets AEMP_INTEROP_PERL_DIR). */
     static Path script() {
+        return script("aemp-peer.pl");
+    }
+
+    /** A script in the folder of aemp-peer.pl. */
+    static Path script(String fileName) {
         String dir = System.getenv("AEMP_INTEROP_PERL_DIR");
-        return Path.of(dir != null ? dir : "src/test/perl", "aemp-peer.pl");
+        return Path.of(dir != null ? dir : "src/test/perl", fileName);
     }
 
     /** Starts a Perl node with these {@code key=value} arguments and waits until it is ready. */
     static PerlPeer start(String name, String... args) throws IOException {
+        return startScript("aemp-peer.pl", name, args);
+    }
+
+    /**
+     * Starts a Perl node running {@code scriptName} (from the folder of aemp-peer.pl, speaking the
+     * same commands-and-events protocol) with these arguments, and waits until it is ready.
+     */
+    static PerlPeer startScript(String scriptName, String name, String... args) throws IOException {
         assumePerl();
-        Path script = script();
+        Path script = script(scriptName);
         if (!Files.isRegularFile(script)) {
             throw new IOException("no Perl peer script at " + script.toAbsolutePath());
         }
@@ -110,7 +123,12 @@ final class PerlPeer implements AutoCloseable {
 
     /** Waits for the next logged event of this kind (and this command id, unless null). */
     Map<String, Object> await(String event, String id) {
-        String line = process.await(PATIENCE, l -> {
+        return await(event, id, PATIENCE);
+    }
+
+    /** Like {@link #await(String, String)}, waiting up to {@code patience}. */
+    Map<String, Object> await(String event, String id, Duration patience) {
+        String line = process.await(patience, l -> {
             Map<String, Object> e = parse(l);
             return event.equals(e.get("event")) && (id == null || id.equals(e.get("id")));
         }, "with event '" + event + "'" + (id != null ? " and id '" + id + "'" : ""));

@@ -2,7 +2,9 @@ package org.aemp.internal.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.aemp.KillReason;
 import org.aemp.PortId;
 import org.aemp.internal.SafeText;
@@ -12,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers the requests that arrive at this node's node port ({@code ["", tag, args...]}), as AEMP
  * 2.02's kernel does: {@code mon1 mon0 kil0 kil1 snd can time eval devnull}, spawn, the {@code g_*}
- * requests of the global service, and calls of registered functions. Errors are logged here and
+ * requests of the global service, requests handled {@linkplain #handleInline inline} (data
+ * connections), and calls of registered functions. Errors are logged here and
  * never answered, as in AEMP.
  *
  * <p>Thread-safe; runs on the network's event loop or the local sender's thread, so it never blocks
@@ -28,6 +31,7 @@ public final class NodePortHandler {
     private final Kernel kernel;
     private final boolean secure;
     private volatile GlobalRequests global = GlobalRequests.IGNORE;
+    private final Map<String, Request> inline = new ConcurrentHashMap<>();
 
     NodePortHandler(Kernel kernel, boolean secure) {
         this.kernel = kernel;
@@ -37,6 +41,16 @@ public final class NodePortHandler {
     /** Handles the {@code g_*} requests from now on (the global service). */
     public void attach(GlobalRequests global) {
         this.global = global;
+    }
+
+    /**
+     * Handles the requests tagged {@code tag} with {@code request} from now on: on the thread that
+     * receives them, in the order they arrive (a later request from the same node, {@code time}
+     * say, is answered after it), unlike registered functions, which run on workers. Such a
+     * request must be quick and never block or run user code.
+     */
+    public void handleInline(String tag, Request request) {
+        inline.put(tag, request);
     }
 
     /** Handles one node-port request from {@code source}: {@code [tag, args...]}. Never throws. */
@@ -85,7 +99,10 @@ public final class NodePortHandler {
             case Kernel.SPAWN -> kernel.spawnHere(source, text(args, 0, "port name"),
                     text(args, 1, "init function"), args.subList(2, args.size()));
             default -> {
-                if (tag.startsWith("g_")) {
+                Request r = inline.get(tag);
+                if (r != null) {
+                    r.handle(source, args);
+                } else if (tag.startsWith("g_")) {
                     global.handle(source, tag, args);
                 } else {
                     call(source, tag, args);
@@ -95,7 +112,8 @@ public final class NodePortHandler {
     }
 
     private boolean knows(String tag) {
-        return BUILT_IN.contains(tag) || tag.startsWith("g_") || kernel.functions().contains(tag);
+        return BUILT_IN.contains(tag) || tag.startsWith("g_") || inline.containsKey(tag)
+                || kernel.functions().contains(tag);
     }
 
     private void eval(String source, List<Object> args) {
@@ -158,6 +176,12 @@ public final class NodePortHandler {
             return v.toString();
         }
         throw new IllegalArgumentException(what + " must be a string, got " + v.getClass().getSimpleName());
+    }
+
+    /** A request handled {@linkplain #handleInline inline}. */
+    @FunctionalInterface
+    public interface Request {
+        void handle(String source, List<Object> args);
     }
 
     /** Handles the {@code g_*} requests of the global service. */

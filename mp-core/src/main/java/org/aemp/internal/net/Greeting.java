@@ -15,11 +15,20 @@ import org.aemp.spi.HandshakeException;
  * The auth list names the methods this side accepts, the framing list the framings it can
  * receive, both in order of preference. Extensions come in any order; unknown ones are ignored.
  * Nothing is escaped. Immutable.
+ *
+ * <p>A data connection (AEMP {@code AnyEvent::MP::DataConn}) is dialled with the protocol
+ * {@code aemp-dataconn} instead of {@code aemp} and names the connection it is for in the
+ * extension {@code dataconn_id}; the listener answers with its usual {@code aemp} greeting:
+ * <pre>{@code aemp-dataconn;1;beta;tls_sha3_512,hmac_sha3_512;cbor,json;provider=AE-2.02;peeraddr=127.0.0.1:4040;dataconn_id=b@beta}</pre>
  */
 record Greeting(String protocol, String version, String nodeId, List<String> auths, List<String> framings,
         Map<String, String> extensions) {
 
     static final String PROTOCOL = "aemp";
+    /** The protocol of a data connection's dialler. */
+    static final String DATACONN = "aemp-dataconn";
+    /** The extension that names the data connection, on {@link #DATACONN} greetings. */
+    static final String DATACONN_ID = "dataconn_id";
 
     Greeting {
         auths = List.copyOf(auths);
@@ -30,14 +39,15 @@ record Greeting(String protocol, String version, String nodeId, List<String> aut
     /**
      * Parses a greeting line (without its line end), checking what AEMP 2.02 checks.
      *
-     * @throws HandshakeException with AEMP's wording for a wrong protocol, a version other than 1,
+     * @throws HandshakeException with AEMP's wording for a protocol other than {@code aemp} and
+     *     {@code aemp-dataconn} (which of the two a connection may use is the handshake's call), a version other than 1,
      *     or a line with fewer than five fields; also for an empty node id or one containing
      *     {@code #}, which no port id can hold
      */
     static Greeting parse(byte[] line) {
         String text = new String(line, StandardCharsets.UTF_8);
         String[] f = text.split(";", -1);
-        if (!f[0].equals(PROTOCOL)) {
+        if (!f[0].equals(PROTOCOL) && !f[0].equals(DATACONN)) {
             throw new HandshakeException("unparsable greeting, expected '" + PROTOCOL + "', got '" + clip(f[0]) + "'");
         }
         if (f.length < 5) {
@@ -86,6 +96,11 @@ record Greeting(String protocol, String version, String nodeId, List<String> aut
                 .append(String.join(",", auths)).append(';').append(String.join(",", framings));
         extensions.forEach((k, v) -> b.append(';').append(k).append('=').append(v));
         return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** True if this is a data connection's greeting ({@code aemp-dataconn}). */
+    boolean isDataConn() {
+        return protocol.equals(DATACONN);
     }
 
     /** True if this side announced TLS with major version 1 ({@code tls=1.0}). */

@@ -35,6 +35,11 @@ import org.aemp.spi.Transcript;
  * (under 4096 bytes) and never acts on what the peer claims: the node id of the greeting is only
  * handed to the node as a {@link Claim}, which may get this connection refused but changes nothing else.
  *
+ * <p>Data connections (AEMP {@code AnyEvent::MP::DataConn}) run the same machine: a dial made
+ * with a {@linkplain #dataConnId() data connection id} greets with {@code aemp-dataconn} and
+ * {@code dataconn_id=<id>}, and a listener takes such a greeting as well as {@code aemp}. Nonces,
+ * TLS and auth are unchanged; what becomes of the authenticated connection is the node's business.
+ *
  * <p>Not thread-safe; confined to its connection's event loop.
  */
 final class Handshake {
@@ -154,6 +159,7 @@ final class Handshake {
     private final LongSupplier clock;
     private final RandomGenerator random;
     private final long timeoutNanos;
+    private String dataConnId; // the data connection this is, or null for a link
 
     private State state = State.NEW;
     private long deadline;
@@ -176,6 +182,20 @@ final class Handshake {
      */
     Handshake(HandshakeSettings settings, boolean outgoing, String expectedNode, LongSupplier clock,
             RandomGenerator random) {
+        this(settings, outgoing, expectedNode, clock, random, null);
+    }
+
+    /**
+     * @param dataConnId for a dial of a data connection: its id, sent as {@code dataconn_id};
+     *     otherwise null
+     */
+    Handshake(HandshakeSettings settings, boolean outgoing, String expectedNode, LongSupplier clock,
+            RandomGenerator random, String dataConnId) {
+        if (dataConnId != null && (!outgoing || dataConnId.isEmpty())) {
+            throw new IllegalArgumentException("a data connection id is for dials and must not be empty: '"
+                    + dataConnId + "'");
+        }
+        this.dataConnId = dataConnId;
         this.settings = settings;
         this.outgoing = outgoing;
         this.expectedNode = expectedNode;
@@ -199,6 +219,14 @@ final class Handshake {
 
     String expectedNode() {
         return expectedNode;
+    }
+
+    /**
+     * The id of the data connection this is ({@code aemp-dataconn}), or null for a link: given to
+     * a dial, read from the greeting by a listener (so null until the greeting arrived).
+     */
+    String dataConnId() {
+        return dataConnId;
     }
 
     /** For a started dial: the rank it will have once authenticated ({@link Rank}); otherwise null. */
@@ -253,12 +281,17 @@ final class Handshake {
         if (peerAddress instanceof InetSocketAddress a) {
             ext.put("peeraddr", Addresses.format(a));
         }
-        ext.put("mproto", "1");
-        ext.put("gproto", "1");
+        if (dataConnId == null) {
+            ext.put("mproto", "1");
+            ext.put("gproto", "1");
+        } else {
+            ext.put(Greeting.DATACONN_ID, dataConnId); // no node or global protocol runs on it
+        }
         if (tls != null) {
             ext.put("tls", "1.0");
         }
-        return new Greeting(Greeting.PROTOCOL, "1", settings.nodeId(), settings.accept(), settings.framingNames(), ext);
+        return new Greeting(dataConnId == null ? Greeting.PROTOCOL : Greeting.DATACONN, "1", settings.nodeId(),
+                settings.accept(), settings.framingNames(), ext);
     }
 
     /**
@@ -440,6 +473,21 @@ final class Handshake {
         Greeting g = Greeting.parse(text);
         peerGreeting = text;
         peer = g;
+        if (g.isDataConn()) {
+            // only the dialler of a data connection says so; the listener greets as ever
+            if (outgoing && dataConnId == null) {
+                throw new HandshakeException("unparsable greeting, expected '" + Greeting.PROTOCOL + "', got '"
+                        + Greeting.DATACONN + "'");
+            }
+            if (!outgoing) {
+                String id = g.extensions().get(Greeting.DATACONN_ID);
+                if (id == null || id.isEmpty()) {
+                    throw new HandshakeException("unparsable greeting: " + Greeting.DATACONN + " without "
+                            + Greeting.DATACONN_ID);
+                }
+                dataConnId = id;
+            }
+        }
         if (g.nodeId().equals(settings.nodeId())) {
             throw new Refused("I refuse to talk to myself");
         }

@@ -23,7 +23,8 @@ import org.aemp.spi.TlsContext;
  * outcome, and carries out what it asks (write, insert TLS, report). Once the peer has
  * authenticated, the node decides what becomes of the connection ({@link Links#authenticated});
  * until it does, this handler reads nothing more. If the node takes it, the link's
- * {@link FrameHandler} replaces this handler and gets the bytes that followed the auth line.
+ * {@link FrameHandler} replaces this handler and gets the bytes that followed the auth line. A data
+ * connection ({@link #dataConnId()}) is not a link: it is {@linkplain #handOver handed over} raw.
  *
  * <p>Not sharable; one instance per connection, confined to its event loop except for
  * {@link #accept}, {@link #refuse} and {@link #abort}, which any thread may call.
@@ -385,5 +386,38 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     public String toString() {
         ChannelHandlerContext ctx = context;
         return (machine.isOutgoing() ? "dial" : "accepted connection") + (ctx == null ? "" : " " + ctx.channel());
+    }
+
+    // ---- data connections (AEMP aemp-dataconn) ----
+
+    /** The id of the data connection this handshake is for, or null for a link (see {@link Handshake#dataConnId()}). */
+    String dataConnId() {
+        return machine.dataConnId();
+    }
+
+    /**
+     * Hands this authenticated data connection to {@code taker}, on the event loop: removes this
+     * handler, so that the pipeline keeps only TLS (if used), leaves reading off (autoRead false),
+     * and parks the bytes that followed the auth line in a {@link HeldBytes} handler until the first
+     * read. If the connection closed meanwhile, closes it and tells {@code lost} instead. Any thread.
+     */
+    void handOver(java.util.function.Consumer<io.netty.channel.Channel> taker,
+            java.util.function.Consumer<String> lost) {
+        ChannelHandlerContext ctx = context;
+        ctx.executor().execute(() -> {
+            if (!ctx.channel().isActive() || ctx.isRemoved()) {
+                release();
+                ctx.close();
+                lost.accept("the connection closed right after authentication");
+                return;
+            }
+            ctx.channel().config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator());
+            if (!held.isEmpty()) {
+                ctx.pipeline().addAfter(ctx.name(), HeldBytes.NAME, new HeldBytes(held));
+                held.clear();
+            }
+            ctx.pipeline().remove(this);
+            taker.accept(ctx.channel());
+        });
     }
 }

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * ({@link Dialer}), the handshake of each connection ({@link Handshake}), the table of other
  * nodes and the one-link-per-pair rule ({@link Connections}), and the links themselves
  * ({@link Link}, with their liveness check). This class only wires them together and is the
- * kernel's {@link Remote}.
+ * kernel's {@link Remote}. Data connections ({@code aemp-dataconn}) share the listener and the
+ * handshake, and go to {@link DataConns} instead of the link table ({@link HandshakeRouter}).
  *
  * <p>Thread-safe.
  */
@@ -51,6 +52,8 @@ public final class Network implements Remote {
     private final Dialer dialer;
     private final Acceptor acceptor;
     private final Connections connections;
+    private final DataConns dataConns;
+    private final HandshakeRouter router;
     private final NetworkCounters failures = new NetworkCounters();
     private volatile List<String> boundAddresses = List.of();
     private volatile boolean closed;
@@ -78,6 +81,9 @@ public final class Network implements Remote {
                 limits.connectInterval(), limits.monitorTimeout(),
                 new Link.Limits(limits.liveness(), limits.busyBytes(), limits.backlogLimit()),
                 node -> handshake(true, node, null, null), refusals, frames, failures);
+        this.dataConns = new DataConns(settings.nodeId(), addresses, dialer, group, transport, channels, refusals,
+                failures, this::dataConnDial);
+        this.router = new HandshakeRouter(connections, dataConns);
         this.acceptor = new Acceptor(group, transport, channels, limits.liveness(), admission,
                 limits.maxHandshakesPerAddress(), refusals, failures, ticket -> handshake(false, null, ticket, null));
     }
@@ -101,7 +107,18 @@ public final class Network implements Remote {
     private HandshakeHandler handshake(boolean outgoing, String expectedNode, Admission.Ticket ticket,
             byte[][] fixedLines) {
         Handshake machine = new Handshake(settings, outgoing, expectedNode, System::nanoTime, RANDOM);
-        return new HandshakeHandler(machine, connections, ticket, fixedLines);
+        return new HandshakeHandler(machine, router, ticket, fixedLines);
+    }
+
+    /** The handshake of a data connection dialled to {@code node}, greeting with {@code dataconn_id=<id>}. */
+    private HandshakeHandler dataConnDial(String node, String id) {
+        Handshake machine = new Handshake(settings, true, node, System::nanoTime, RANDOM, id);
+        return new HandshakeHandler(machine, router, null, null);
+    }
+
+    /** The node's data connections (AEMP {@code AnyEvent::MP::DataConn}), for {@link org.aemp.DataConn}. */
+    public DataConns dataConns() {
+        return dataConns;
     }
 
     /** The transport in use (for logs and tests). */
@@ -275,6 +292,7 @@ public final class Network implements Remote {
     public long[] close(Duration grace) {
         closed = true;
         acceptor.close();
+        dataConns.close();
         Connections.Unsent u = connections.drain(grace);
         long[] unsent = {u.onLinks(), u.waiting()};
         connections.close();

@@ -10,6 +10,8 @@
  *  (after auth the handshake handler removes itself and leaves:)
  *         ─► [frames: FrameHandler: the codec's FrameDecoder ─► Kernel.deliver]
  *  Link.write ─► MPSC queue ─► one flush task on the event loop: FrameEncoder ─► socket
+ *  (a data connection, aemp-dataconn, leaves only [tls] and, until its first read, HeldBytes,
+ *   and goes to the application: DataConns, HandshakeRouter)
  * </pre>
  */
 package org.aemp.internal.net;

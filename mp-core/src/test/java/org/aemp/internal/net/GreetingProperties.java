@@ -29,10 +29,15 @@ class GreetingProperties {
     private static void parseOrRefuse(byte[] line) {
         try {
             Greeting g = Greeting.parse(line);
-            assertThat(g.protocol()).isEqualTo("aemp");
+            assertThat(g.protocol()).isIn("aemp", "aemp-dataconn");
             assertThat(g.nodeId()).isNotEmpty().doesNotContain("#");
         } catch (HandshakeException e) {
             assertThat(e.getMessage()).containsAnyOf("unparsable greeting", "version mismatch");
+            String protocol = new String(line, StandardCharsets.UTF_8).split(";", -1)[0];
+            if (!protocol.equals("aemp") && !protocol.equals("aemp-dataconn")) {
+                assertThat(e.getMessage()).as("any other protocol is refused first").startsWith(
+                        "unparsable greeting, expected 'aemp', got '");
+            }
             assertThat(e.getMessage().length()).as("a short message, the input clipped").isLessThan(300);
             assertThat(e.getMessage().codePoints().filter(Character::isISOControl))
                     .as("the peer's bytes quoted without control characters").isEmpty();
@@ -67,6 +72,44 @@ class GreetingProperties {
                 word.list().ofMaxSize(4), ext)
                 .as((version, id, auths, framings, extensions) ->
                         new Greeting("aemp", version, id, auths, framings, extensions));
+    }
+
+    @Property(tries = 1000)
+    void aDataConnGreetingRoundTripsWithItsId(@ForAll("greetings") Greeting g,
+            @ForAll("dataConnIds") String id) {
+        Map<String, String> ext = new java.util.LinkedHashMap<>(g.extensions());
+        ext.put("dataconn_id", id);
+        Greeting dc = new Greeting("aemp-dataconn", g.version(), g.nodeId(), g.auths(), g.framings(), ext);
+        Greeting parsed = Greeting.parse(dc.toLine());
+        assertThat(parsed).isEqualTo(dc);
+        assertThat(parsed.isDataConn()).isTrue();
+        assertThat(parsed.extensions()).containsEntry("dataconn_id", id);
+        assertThat(Greeting.parse(g.toLine()).isDataConn()).isFalse();
+    }
+
+    @Property(tries = 1000)
+    void aProtocolOtherThanAempOrAempDataconnIsRefusedWithAempsWording(@ForAll("greetings") Greeting g,
+            @ForAll("protocols") String protocol) {
+        String line = new String(g.toLine(), StandardCharsets.UTF_8).replaceFirst("^aemp;", "");
+        try {
+            Greeting.parse((protocol + ";" + line).getBytes(StandardCharsets.UTF_8));
+            assertThat(protocol).isIn("aemp", "aemp-dataconn");
+        } catch (HandshakeException e) {
+            assertThat(protocol).isNotIn("aemp", "aemp-dataconn");
+            assertThat(e.getMessage()).startsWith("unparsable greeting, expected 'aemp', got '");
+        }
+    }
+
+    @Provide
+    Arbitrary<String> dataConnIds() {
+        return Arbitraries.strings().ofMinLength(1).ofMaxLength(30).excludeChars(';', '\n', '\r')
+                .filter(GreetingProperties::noSurrogates);
+    }
+
+    @Provide
+    Arbitrary<String> protocols() {
+        return Arbitraries.oneOf(Arbitraries.of("aemp", "aemp-dataconn", "aemp-", "aemp-other", "AEMP", "aemp ",
+                "aemp-dataconn2", ""), Arbitraries.strings().ofMaxLength(16).excludeChars(';', '\n', '\r'));
     }
 
     private static boolean noSurrogates(String s) {

@@ -31,7 +31,12 @@ final class HandshakePair {
     }
 
     HandshakePair(HandshakeSettings dialling, HandshakeSettings accepting, long seed) {
-        dialler = new Side(new Handshake(dialling, true, null, () -> now, new Random(seed)));
+        this(dialling, accepting, seed, null);
+    }
+
+    /** @param dataConnId the dialler's data connection id ({@code aemp-dataconn}), or null for a link */
+    HandshakePair(HandshakeSettings dialling, HandshakeSettings accepting, long seed, String dataConnId) {
+        dialler = new Side(new Handshake(dialling, true, null, () -> now, new Random(seed), dataConnId));
         acceptor = new Side(new Handshake(accepting, false, null, () -> now, new Random(seed + 1)));
         dialler.peer = acceptor;
         acceptor.peer = dialler;
