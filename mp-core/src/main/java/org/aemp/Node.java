@@ -145,7 +145,7 @@ public final class Node implements AutoCloseable {
     public static Node start(NodeConfig config) throws IOException {
         requireNonNull(config, "config");
         String runiq = config.runiq().orElseGet(Ids::runiq);
-        String id = Ids.expandNodeId(config.nodeId(), Ids.hostName(), runiq);
+        String id = Ids.expandNodeId(config.nodeId(), org.aemp.config.Profiles.hostName(), runiq);
         List<Codec> codecs = Providers.codecs(
                 config.codecs().orElseGet(() -> Providers.load(Codec.class, Node.class.getClassLoader())),
                 config.framingFormat().orElse(null));
@@ -188,7 +188,7 @@ public final class Node implements AutoCloseable {
             all.put(org.aemp.config.Profiles.PROFILE, profile);
         }
         var profiles = org.aemp.config.Profiles.of(org.aemp.config.RcFile.locate().load());
-        return start(profiles.configure(all).toNodeConfigBuilder().build());
+        return start(NodeConfig.builder(profiles.configure(all)).build());
     }
 
     /** AEMP {@code $NODE}: this node's id. */
