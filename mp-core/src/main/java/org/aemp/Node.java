@@ -13,7 +13,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.aemp.internal.Providers;
 import org.aemp.internal.global.GlobalService;
 import org.aemp.internal.kernel.Ids;
 import org.aemp.internal.kernel.Kernel;
@@ -27,7 +26,6 @@ import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.Secret;
 import org.aemp.spi.TlsContext;
 import org.aemp.spi.TlsProvider;
-import org.aemp.spi.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,8 +98,6 @@ public final class Node implements AutoCloseable {
                 accept.add(name);
             }
         }
-        Transport transport = Providers.transport(Providers.load(Transport.class, loader),
-                config.transport().orElse(null));
         HandshakeSettings settings = new HandshakeSettings(id, codecs, accept, config.authOffer(), methods, secret,
                 tls::get, min(config.handshakeTimeout(), config.monitorTimeout()),
                 DecodeLimits.of(config.maxFrameLength(), config.maxFrameElements(), config.decodeBufferBudget()),
@@ -109,7 +105,12 @@ public final class Node implements AutoCloseable {
         Network.Limits limits = new Network.Limits(config.connectInterval(), config.monitorTimeout(),
                 config.livenessTimeout(), config.maxHandshakes(), config.maxHandshakesPerAddress(),
                 config.authFailureDelay(), config.linkBusyThreshold(), config.linkBacklogLimit());
-        this.network = new Network(kernel, kernel.workers(), settings, transport, config.ioThreads(), limits);
+        try {
+            this.network = new Network(kernel, kernel.workers(), settings, config.transport().orElse(null),
+                    config.ioThreads(), limits);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new AempException(e.getMessage(), e);
+        }
         kernel.attach(network);
         this.global = new GlobalService(kernel, network, config.monitorTimeout());
         this.db = new Database(this, global);

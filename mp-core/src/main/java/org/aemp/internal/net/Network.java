@@ -24,7 +24,6 @@ import org.aemp.NodeStats;
 import org.aemp.NodeListener;
 import org.aemp.internal.kernel.Inbound;
 import org.aemp.internal.kernel.Remote;
-import org.aemp.spi.Transport;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -62,17 +61,20 @@ public final class Network implements Remote {
      * @param kernel where arriving messages and lost links go
      * @param workers runs the node-event listeners
      * @param settings what every handshake needs
+     * @param transportName {@code epoll} or {@code nio}, or null for the best that runs here
      * @param limits the node's limits for connections (admission, liveness, timing)
+     * @throws IllegalArgumentException if there is no transport of that name
+     * @throws IllegalStateException if the named transport cannot run here
      */
-    public Network(Inbound kernel, Executor workers, HandshakeSettings settings, Transport transport, int ioThreads,
+    public Network(Inbound kernel, Executor workers, HandshakeSettings settings, String transportName, int ioThreads,
             Limits limits) {
         this.settings = settings;
-        this.transport = transport;
+        this.transport = Transport.choose(transportName);
         this.group = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("aemp-" + settings.nodeId() + "-io", true), transport.ioHandlerFactory());
         this.events = new NodeEvents(workers);
         RefusalLog refusals = new RefusalLog(LoggerFactory.getLogger(Network.class), REFUSAL_SUMMARY, group);
-        this.dialer = new Dialer(group, transport, channels, limits.connectInterval(), limits.liveness());
+        this.dialer = new Dialer(group, transport, channels, limits.connectInterval());
         Admission admission = new Admission(limits.maxHandshakes(), limits.maxHandshakesPerAddress(),
                 limits.authFailureDelay(), System::nanoTime);
         Function<Link, FrameHandler> frames = link -> new FrameHandler(link,
@@ -84,7 +86,7 @@ public final class Network implements Remote {
         this.dataConns = new DataConns(settings.nodeId(), addresses, dialer, group, transport, channels, refusals,
                 failures, this::dataConnDial);
         this.router = new HandshakeRouter(connections, dataConns);
-        this.acceptor = new Acceptor(group, transport, channels, limits.liveness(), admission,
+        this.acceptor = new Acceptor(group, transport, channels, admission,
                 limits.maxHandshakesPerAddress(), refusals, failures, ticket -> handshake(false, null, ticket, null));
     }
 
@@ -121,11 +123,6 @@ public final class Network implements Remote {
         return dataConns;
     }
 
-    /** The transport in use (for logs and tests). */
-    public Transport transport() {
-        return transport;
-    }
-
     // ---- listening ----
 
     /**
@@ -139,7 +136,7 @@ public final class Network implements Remote {
         boundAddresses = bound;
         if (!bound.isEmpty()) {
             LoggerFactory.getLogger(Network.class).info("node {} listening on {} ({})", settings.nodeId(), bound,
-                    transport.name());
+                    transport.wireName());
         }
     }
 
