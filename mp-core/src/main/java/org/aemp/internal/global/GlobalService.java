@@ -11,17 +11,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.aemp.DbListener;
-import org.aemp.Guard;
-import org.aemp.PortId;
 import org.aemp.internal.SafeText;
 import org.aemp.internal.SerialExecutor;
 import org.aemp.internal.kernel.Ids;
 import org.aemp.internal.kernel.Kernel;
 import org.aemp.internal.kernel.Messages;
-import org.aemp.internal.kernel.NodePortHandler;
+import org.aemp.internal.kernel.Workers;
 import org.aemp.internal.net.Network;
 import org.aemp.internal.net.SelfLinkException;
 import org.slf4j.Logger;
@@ -44,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: every entry point hands its work to one serial executor, where all state lives.
  * User callbacks run on a second serial executor, in order.
  */
-public final class GlobalService implements NodePortHandler.GlobalRequests {
+public final class GlobalService {
     private static final Logger log = LoggerFactory.getLogger(GlobalService.class);
     /** The family of listen addresses: node id -> list of {@code host:port}. */
     public static final String ADDRESSES = "'l";
@@ -66,7 +62,7 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
     private final Map<String, List<Object>> pending = new LinkedHashMap<>(); // GLOBAL_REQ
     private final Map<String, Consumer<Object>> calls = new HashMap<>(); // GLOBAL_RES
     private String callId = "a";
-    private final Map<String, Map<Object, DbListener>> monitors = new LinkedHashMap<>(); // LOCAL_MON
+    private final Map<String, Map<Object, FamilyListener>> monitors = new LinkedHashMap<>(); // LOCAL_MON
     private final Map<String, Map<String, Object>> watched = new LinkedHashMap<>(); // MON_DB
     private final Map<String, List<CompletableFuture<List<String>>>> finds = new HashMap<>();
     private String master;
@@ -88,21 +84,21 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
     private double keepaliveRetry;
     private ScheduledFuture<?> keepaliveTimer;
 
-    public GlobalService(Kernel kernel, Network network, Duration monitorTimeout) {
+    private final Workers workers;
+
+    public GlobalService(Kernel kernel, Network network, Workers workers, Duration monitorTimeout) {
         this.kernel = kernel;
         this.network = network;
+        this.workers = workers;
         this.self = kernel.nodeId();
         this.monitorTimeout = monitorTimeout;
-        this.exec = new SerialExecutor(kernel.workers());
-        this.callbacks = new SerialExecutor(kernel.workers());
-        kernel.nodePort().attach(this);
-        network.observe((node, up, reason) -> exec.execute(() -> nodeChanged(node, up)));
-        network.setFinder(this::find);
+        this.exec = new SerialExecutor(workers);
+        this.callbacks = new SerialExecutor(workers);
     }
 
     // ---- entry points (any thread) ----
 
-    @Override
+    /** A {@code g_*} request from {@code source}, as the kernel's node port received it. */
     public void handle(String source, String tag, List<Object> args) {
         exec.execute(() -> {
             try {
@@ -169,7 +165,7 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
     }
 
     /** AEMP {@code db_mon}. */
-    public Guard monitor(String family, DbListener listener) {
+    public Runnable monitor(String family, FamilyListener listener) {
         Object key = new Object();
         exec.execute(() -> dbMon(family, key, listener));
         return () -> exec.execute(() -> dbUnmon(family, key));
@@ -349,6 +345,14 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
 
     // ---- node events (executor, in order) ----
 
+    /**
+     * A link came up or went down: called inline by the network, before any message of a new link
+     * is delivered; queued here, so the events are handled in order.
+     */
+    public void linkChanged(String node, boolean up) {
+        exec.execute(() -> nodeChanged(node, up));
+    }
+
     private void nodeChanged(String node, boolean up) {
         if (up) {
             upSeen.add(node);
@@ -455,8 +459,8 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
 
     // ---- watches (executor) ----
 
-    private void dbMon(String family, Object key, DbListener listener) {
-        Map<Object, DbListener> list = monitors.computeIfAbsent(family, f -> new LinkedHashMap<>());
+    private void dbMon(String family, Object key, FamilyListener listener) {
+        Map<Object, FamilyListener> list = monitors.computeIfAbsent(family, f -> new LinkedHashMap<>());
         Map<String, Object> copy = watched.get(family);
         list.put(key, listener);
         if (copy != null) {
@@ -471,7 +475,7 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
     }
 
     private void dbUnmon(String family, Object key) {
-        Map<Object, DbListener> list = monitors.get(family);
+        Map<Object, FamilyListener> list = monitors.get(family);
         if (list == null || list.remove(key) == null || !list.isEmpty()) {
             return;
         }
@@ -510,7 +514,7 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
             deleted.addAll(del);
         }
         Map<String, Object> snapshot = new LinkedHashMap<>(copy);
-        for (DbListener l : List.copyOf(monitors.getOrDefault(family, Map.of()).values())) {
+        for (FamilyListener l : List.copyOf(monitors.getOrDefault(family, Map.of()).values())) {
             callbacks.execute(() -> l.changed(snapshot, List.copyOf(added), List.copyOf(changed), List.copyOf(deleted)));
         }
     }
@@ -523,7 +527,7 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
      * then the lookup is forgotten, so lookups of nodes nobody knows cannot pile up. At most
      * {@link #MAX_FINDS} nodes are looked up at once; beyond that a lookup finds nothing at once.
      */
-    private CompletableFuture<List<String>> find(String node) {
+    public CompletableFuture<List<String>> find(String node) {
         CompletableFuture<List<String>> result = new CompletableFuture<>();
         exec.execute(() -> {
             if (global) {
@@ -663,7 +667,7 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
 
     private ScheduledFuture<?> schedule(double seconds, Runnable task) {
         try {
-            return kernel.timer().schedule(() -> exec.execute(task), (long) (seconds * 1e9), TimeUnit.NANOSECONDS);
+            return workers.schedule(Duration.ofNanos((long) (seconds * 1e9)), () -> exec.execute(task));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return null; // the node is closing
         }
@@ -687,7 +691,7 @@ public final class GlobalService implements NodePortHandler.GlobalRequests {
             request(self, String.valueOf(m.get(0)), m.subList(1, m.size()));
             return;
         }
-        kernel.send(PortId.nodePort(node), Messages.wrap(message));
+        kernel.send(node, "", Messages.wrap(message));
     }
 
 }
