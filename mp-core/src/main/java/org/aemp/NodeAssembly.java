@@ -105,7 +105,8 @@ final class NodeAssembly {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new AempException(e.getMessage(), e);
         }
-        this.global = new GlobalService(kernel, network, workers, config.monitorTimeout());
+        this.global = new GlobalService(id, (node, request) -> kernel.send(node, "", request), network, workers,
+                config.monitorTimeout());
         this.dataConnReceivers = new DataConnReceivers(id);
         up.bind(network, global, new DataConnRequests(kernel, network.dataConns(), dataConnReceivers, workers,
                 closed::get));

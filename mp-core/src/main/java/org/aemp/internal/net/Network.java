@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-public final class Network implements Remote {
+public final class Network implements Remote, NodeLinks {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** How often a summary of repeated refusals is logged. */
     static final Duration REFUSAL_SUMMARY = Duration.ofSeconds(10);
@@ -171,6 +171,7 @@ public final class Network implements Remote {
      * the node's id once the link is up (or if a link to that node was up already), or fails with
      * the reason.
      */
+    @Override
     public CompletableFuture<String> dial(String address) {
         InetSocketAddress target;
         try {
@@ -205,6 +206,7 @@ public final class Network implements Remote {
     }
 
     /** Starts connecting to {@code nodeId} if no link is up or being made (keepalive of global nodes). */
+    @Override
     public void connect(String nodeId) {
         connections.connect(nodeId);
     }
@@ -225,6 +227,7 @@ public final class Network implements Remote {
     }
 
     /** True if a link to {@code nodeId} is established. */
+    @Override
     public boolean isUp(String nodeId) {
         return connections.link(nodeId).isPresent();
     }
