@@ -755,9 +755,6 @@ final class Connections implements HandshakeHandler.Links {
      * @param waiting waiting for a link to a node that was not connected
      */
     record Unsent(long onLinks, long waiting) {
-        long total() {
-            return onLinks + waiting;
-        }
     }
 
     /**

@@ -92,11 +92,6 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         return connected;
     }
 
-    /** The node id the peer claimed, not authenticated unless {@link #authenticatedPeer()} is set. */
-    String claimedNode() {
-        return machine.claimedNode();
-    }
-
     /** The authenticated peer, or null before. */
     Handshake.Peer authenticatedPeer() {
         return peer;
