@@ -50,10 +50,12 @@ trap 'rm -rf "$tmp"' EXIT
 say() { echo "# $*" >&2; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 busy_jiffies() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; }
-# CPU seconds of this script's finished children (user + sys), from bash's times
-child_cpu() { times | tail -1 | perl -ne '@t = /(\d+)m([\d.]+)s/g; print $t[0]*60+$t[1]+$t[2]*60+$t[3], "\n"'; }
+# CPU seconds of this script's finished children (user + sys), from bash's times: run in this shell
+# (a subshell, as in $(...) or a pipe, would count its own children, none), result in $child_cpu
+child_cpu() { times > "$tmp/times"; child_cpu=$(tail -1 "$tmp/times" | perl -ne '@t = /(\d+)m([\d.]+)s/g; print $t[0]*60+$t[1]+$t[2]*60+$t[3]'); }
 
-start_s=$(date +%s.%N) load_before=$(load1) jiffies0=$(busy_jiffies) cpu0=$(child_cpu)
+child_cpu; cpu0=$child_cpu
+start_s=$(date +%s.%N) load_before=$(load1) jiffies0=$(busy_jiffies)
 say "run-all: $rounds round(s), load $load_before"
 for r in $(seq 1 "$rounds"); do
    say "round $r: AEMP pairings (load $(load1))"
@@ -66,7 +68,8 @@ for r in $(seq 1 "$rounds"); do
    SYSTEMS=$systems REPEAT=1 "$anchors/run-anchors.sh" >> "$tmp/anchors.jsonl" 2>> "$tmp/anchors.err" \
       || { say "run-anchors.sh failed:"; tail -20 "$tmp/anchors.err" >&2; }
 done
-end_s=$(date +%s.%N) load_after=$(load1) jiffies1=$(busy_jiffies) cpu1=$(child_cpu)
+end_s=$(date +%s.%N) load_after=$(load1) jiffies1=$(busy_jiffies)
+child_cpu; cpu1=$child_cpu
 grep -q '^{' "$tmp/anchors.jsonl" 2>/dev/null || { say "the anchors printed nothing:"; tail -20 "$tmp/anchors.err" >&2; }
 
 java_version=$(java -version 2>&1 | head -1 | sed 's/"//g')
