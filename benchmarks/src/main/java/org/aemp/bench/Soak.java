@@ -33,7 +33,7 @@ import org.aemp.config.JsonValues;
  * (default 1) after the first minute.
  *
  * <pre>{@code java -jar aemp-bench.jar soak [duration=600] [interval=10] [scenarios=try,send,stopped]
- *        [sleep=10] [size=100] [rate=0] [max_slope=1] [jvm_opts="-Xmx512m -XX:+ExitOnOutOfMemoryError"]}</pre>
+ *        [sleep=10] [size=100] [rate=0] [transport=...] [max_slope=1] [jvm_opts="-Xmx512m -XX:+ExitOnOutOfMemoryError"]}</pre>
  *
  * <p>Scenarios, each a sender JVM and a receiver JVM:
  * <ul>
@@ -45,7 +45,8 @@ import org.aemp.config.JsonValues;
  *   <li>{@code stopped}: a plain-send loop to a receiver that is stopped (SIGSTOP) for the whole
  *       run and continued (SIGCONT) at the end.
  * </ul>
- * {@code rate} caps each plain sender (messages per second, 0 = no cap). Memory figures: heap used
+ * {@code rate} caps each plain sender (messages per second, 0 = no cap); {@code transport}
+ * ({@code epoll} or {@code nio}) picks the nodes' transport. Memory figures: heap used
  * after full collections, the direct memory of Netty's default allocator (4.2: the adaptive one),
  * Netty's own direct-memory count, the JDK's
  * direct buffers, RSS; the stopped receiver can report nothing while stopped, so its RSS is read
@@ -87,7 +88,8 @@ final class Soak {
             }
         }
         String jvmOpts = a.get("jvm_opts", "");
-        List<String> common = List.of("interval=" + interval, "secret=" + a.require("secret"));
+        List<String> common = new ArrayList<>(List.of("interval=" + interval, "secret=" + a.require("secret")));
+        a.get("transport").ifPresent(t -> common.add("transport=" + t));
         List<ChildJvm> children = new ArrayList<>();
         ChildJvm stopped = null;
         Map<String, Series> series = new LinkedHashMap<>();
@@ -381,6 +383,7 @@ final class Soak {
         String name = a.require("name");
         int interval = a.integer("interval", 1);
         NodeConfig.Builder b = NodeConfig.builder().nodeId(name).secret(a.require("secret"));
+        a.get("transport").ifPresent(b::transport);
         if (role.equals("receiver")) {
             b.binds("127.0.0.1:0");
         } else if (!role.equals("sender")) {
