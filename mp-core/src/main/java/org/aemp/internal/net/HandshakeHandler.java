@@ -273,7 +273,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             held.clear();
             ctx.pipeline().remove(this);
             ctx.channel().config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator());
-            ctx.channel().config().setAutoRead(true);
+            frames.startReading();
         });
     }
 
