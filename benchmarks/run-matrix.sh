@@ -10,17 +10,22 @@
 #   cert=FILE        also run TLS rows with this PEM file (key + self-signed certificate)
 #   windows="1 10 100 1000"   sizes="16 1024"   codecs="json cbor kryo"
 #   pairs="java:java java:perl perl:java perl:perl"   (echo:client)
-#   repeat=1         runs per row; the table shows the best msgs/s and the spread (min-max)
-#   n_java=200000    messages per Java-to-Java row (window > 1)
-#   n_java_w1=30000  messages per Java-to-Java row at window 1
-#   n_perl=20000     messages per row with a Perl side
-#   java_warmup=100000  untimed round trips a Java client makes first (its JIT must be warm: a cold
-#                    client competes with the C2 compiler for the 2 cores and undersells either peer)
+#   repeat=3         runs per row, each against a fresh echo node (its own JIT); the table shows the
+#                    best msgs/s with that run's RTTs, and the spread (min-max) of the rates
+#   n_java=1000000   messages per Java-to-Java row at window 10 and up
+#   n_java_w1=50000  messages per Java-to-Java row at window 1
+#   n_perl=100000    messages per row with a Perl side at window 10 and up
+#   n_perl_w1=30000  messages per row with a Perl side at window 1
+#   java_warmup=300000  untimed round trips a Java client makes first at windows 10 and up (its JIT must
+#                    be warm: a cold client competes with the C2 compiler for the 2 cores and undersells
+#                    either peer); java_warmup_w1=50000 at window 1
+#   echo_warmup=500000  untimed round trips (window 100, 16 bytes) every Java echo node gets first
 #   java_opts=...    extra JVM options for both Java programs (JAVA_OPTS)
 #   jar=...          the program (default: benchmarks/target/aemp-bench.jar next to this script)
 #   perl_dir=...     folder of echo-node.pl and client.pl (default: ../shared/interop/perl next to the project)
 #   raw=FILE         also append every client's JSON line to FILE
 # Every echo node binds 127.0.0.1:* (a free port the OS picks), so parallel runs never collide.
+# The defaults reach a steady state on the 2-core machine (see "Steady state" in benchmarks/README.md).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,11 +34,14 @@ windows=${WINDOWS:-"1 10 100 1000"}
 sizes=${SIZES:-"16 1024"}
 codecs=${CODECS:-"json cbor kryo"}
 pairs=${PAIRS:-"java:java java:perl perl:java perl:perl"}
-repeat=${REPEAT:-1}
-n_java=${N_JAVA:-200000}
-n_java_w1=${N_JAVA_W1:-30000}
-n_perl=${N_PERL:-20000}
-java_warmup=${JAVA_WARMUP:-100000}
+repeat=${REPEAT:-3}
+n_java=${N_JAVA:-1000000}
+n_java_w1=${N_JAVA_W1:-50000}
+n_perl=${N_PERL:-100000}
+n_perl_w1=${N_PERL_W1:-30000}
+java_warmup=${JAVA_WARMUP:-300000}
+java_warmup_w1=${JAVA_WARMUP_W1:-50000}
+echo_warmup=${ECHO_WARMUP:-500000}
 java_opts=${JAVA_OPTS:-}
 jar=${JAR:-$here/target/aemp-bench.jar}
 perl_dir=${PERL_DIR:-$here/../../shared/interop/perl}
@@ -43,7 +51,8 @@ for arg in "$@"; do
       cert=*) cert=${arg#*=} ;;  windows=*) windows=${arg#*=} ;;  sizes=*) sizes=${arg#*=} ;;
       codecs=*) codecs=${arg#*=} ;;  pairs=*) pairs=${arg#*=} ;;  repeat=*) repeat=${arg#*=} ;;
       n_java=*) n_java=${arg#*=} ;;  n_java_w1=*) n_java_w1=${arg#*=} ;;  n_perl=*) n_perl=${arg#*=} ;;
-      java_warmup=*) java_warmup=${arg#*=} ;;
+      n_perl_w1=*) n_perl_w1=${arg#*=} ;;  java_warmup=*) java_warmup=${arg#*=} ;;
+      java_warmup_w1=*) java_warmup_w1=${arg#*=} ;;  echo_warmup=*) echo_warmup=${arg#*=} ;;
       java_opts=*) java_opts=${arg#*=} ;;  jar=*) jar=${arg#*=} ;;  perl_dir=*) perl_dir=${arg#*=} ;;
       raw=*) raw=${arg#*=} ;;
       *) echo "unknown argument '$arg'" >&2; exit 2 ;;
@@ -125,36 +134,46 @@ for mode in "${tls_modes[@]}"; do
          # kryo is Java-only; TLS rows use one Perl framing (cbor) plus kryo between Java nodes
          if [ "$codec" = kryo ] && { [ "$echo_impl" = perl ] || [ "$client_impl" = perl ]; }; then continue; fi
          if [ "$mode" = tls ] && [ "$codec" = json ]; then continue; fi
-         start_echo "$echo_impl" "$codec" "$certfile"
-         if [ "$echo_impl" = java ]; then
-            run_client java 200000 100 16 "$codec" "$certfile" 0 > /dev/null # warm the echo node's JIT up
-         fi
-         for size in $sizes; do
-            for w in $windows; do
-               if [ "$echo_impl" = java ] && [ "$client_impl" = java ]; then
-                  if [ "$w" = 1 ]; then n=$n_java_w1; else n=$n_java; fi
-               else
-                  n=$n_perl
-               fi
-               best= bestline= lo= hi=
-               for _ in $(seq 1 "$repeat"); do
-                  line=$(run_client "$client_impl" "$n" "$w" "$size" "$codec" "$certfile") || {
+         # every repetition gets a fresh echo node: its JIT compiles differently each time, and
+         # that, more than the length of a run, is what makes one run differ from the next
+         declare -A best=() bestline=() lo=() hi=()
+         for _ in $(seq 1 "$repeat"); do
+            start_echo "$echo_impl" "$codec" "$certfile"
+            if [ "$echo_impl" = java ] && [ "$echo_warmup" -gt 0 ]; then
+               run_client java "$echo_warmup" 100 16 "$codec" "$certfile" 0 > /dev/null # warm the echo node's JIT up
+            fi
+            for size in $sizes; do
+               for w in $windows; do
+                  if [ "$echo_impl" = java ] && [ "$client_impl" = java ]; then
+                     if [ "$w" = 1 ]; then n=$n_java_w1; else n=$n_java; fi
+                  else
+                     if [ "$w" = 1 ]; then n=$n_perl_w1; else n=$n_perl; fi
+                  fi
+                  if [ "$w" = 1 ]; then wu=$java_warmup_w1; else wu=$java_warmup; fi
+                  line=$(run_client "$client_impl" "$n" "$w" "$size" "$codec" "$certfile" "$wu") || {
                      echo "client failed: $pair $codec $mode w=$w size=$size" >&2; tail -5 "$tmp/client.err" >&2; continue; }
                   [ -z "$raw" ] || echo "$line" >> "$raw"
                   read -r rate p50 p99 p999 <<< "$(fields "$line")"
-                  if [ -z "$best" ] || [ "$rate" -gt "$best" ]; then best=$rate bestline="$p50 $p99 $p999"; fi
-                  if [ -z "$lo" ] || [ "$rate" -lt "$lo" ]; then lo=$rate; fi
-                  if [ -z "$hi" ] || [ "$rate" -gt "$hi" ]; then hi=$rate; fi
+                  k=$size/$w
+                  if [ -z "${best[$k]:-}" ] || [ "$rate" -gt "${best[$k]}" ]; then best[$k]=$rate bestline[$k]="$p50 $p99 $p999"; fi
+                  if [ -z "${lo[$k]:-}" ] || [ "$rate" -lt "${lo[$k]}" ]; then lo[$k]=$rate; fi
+                  if [ -z "${hi[$k]:-}" ] || [ "$rate" -gt "${hi[$k]}" ]; then hi[$k]=$rate; fi
                done
-               [ -n "$best" ] || continue
-               read -r p50 p99 p999 <<< "$bestline"
-               spread=$([ "$repeat" -gt 1 ] && echo "$lo–$hi" || echo "-")
+            done
+            stop_echo
+         done
+         for size in $sizes; do
+            for w in $windows; do
+               k=$size/$w
+               [ -n "${best[$k]:-}" ] || continue
+               read -r p50 p99 p999 <<< "${bestline[$k]}"
+               spread=$([ "$repeat" -gt 1 ] && echo "${lo[$k]}–${hi[$k]}" || echo "-")
                printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
                   "$echo_impl" "$client_impl" "$codec" "$([ "$mode" = tls ] && echo yes || echo no)" \
-                  "$w" "$size" "$best" "$spread" "$p50" "$p99" "$p999"
+                  "$w" "$size" "${best[$k]}" "$spread" "$p50" "$p99" "$p999"
             done
          done
-         stop_echo
+         unset best bestline lo hi
       done
    done
 done

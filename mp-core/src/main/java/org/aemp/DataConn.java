@@ -9,16 +9,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.aemp.internal.SafeText;
 import org.aemp.internal.net.DataConns;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Data connections between nodes (AEMP {@code AnyEvent::MP::DataConn}): extra TCP connections
@@ -67,7 +62,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe.
  */
 public final class DataConn {
-    private static final Logger log = LoggerFactory.getLogger(DataConn.class);
     /** The node-port request that asks a node to await a data connection. */
     static final String EXPECT = "AnyEvent::MP::DataConn::_expect";
     /** The node-port request that asks a node to dial the data connection itself. */
@@ -79,20 +73,22 @@ public final class DataConn {
 
     private final Node node;
     private final DataConns conns;
-    private final Map<String, DataConnReceiver> receivers = new ConcurrentHashMap<>();
+    private final DataConnReceivers receivers;
     private final AtomicLong counter = new AtomicLong();
     private final String idSuffix;
 
-    DataConn(Node node, DataConns conns) {
+    /** @param node the node it belongs to (only kept: this runs inside Node's constructor) */
+    DataConn(Node node, String nodeId, DataConns conns, DataConnReceivers receivers) {
         this.node = node;
         this.conns = conns;
+        this.receivers = receivers;
         byte[] r = new byte[6];
         new SecureRandom().nextBytes(r);
         StringBuilder b = new StringBuilder(".");
         for (byte x : r) {
             b.append(Character.forDigit((x >> 4) & 15, 16)).append(Character.forDigit(x & 15, 16));
         }
-        this.idSuffix = b.append('@').append(node.id()).toString(); // unique across restarts of a node id
+        this.idSuffix = b.append('@').append(nodeId).toString(); // unique across restarts of a node id
     }
 
     /**
@@ -109,8 +105,7 @@ public final class DataConn {
         if (name.isEmpty()) {
             throw new IllegalArgumentException("receiver name must not be empty");
         }
-        receivers.put(name, receiver);
-        return () -> receivers.remove(name, receiver);
+        return receivers.register(name, receiver);
     }
 
     /**
@@ -231,8 +226,8 @@ public final class DataConn {
     }
 
     private void local(Attempt a, String initFunction, List<Object> data) {
-        if (!receivers.containsKey(initFunction)) {
-            a.fail(noReceiver(initFunction), false);
+        if (!receivers.contains(initFunction)) {
+            a.fail(receivers.noReceiver(initFunction), false);
             return;
         }
         conns.localPair().whenComplete((pair, err) -> {
@@ -246,124 +241,14 @@ public final class DataConn {
                 return;
             }
             pair[1].eventLoop().execute(() -> { // the receiver first, as AEMP does
-                if (deliver(initFunction, data, pair[1], node.id())) {
+                if (receivers.deliver(initFunction, data, pair[1], node.id())) {
                     pair[0].eventLoop().execute(() -> a.connected(pair[0]));
                 } else {
                     pair[0].close();
-                    a.fail(noReceiver(initFunction), false);
+                    a.fail(receivers.noReceiver(initFunction), false);
                 }
             });
         });
-    }
-
-    private String noReceiver(String function) {
-        return "no data connection receiver '" + SafeText.escape(function) + "' is registered on node " + node.id();
-    }
-
-    /**
-     * Runs the receiver registered under {@code function} on the channel (on its event loop);
-     * closes the channel if there is none or it throws.
-     *
-     * @return false if there is none (unregistered since)
-     */
-    private boolean deliver(String function, List<Object> initData, Channel channel, String from) {
-        DataConnReceiver r = receivers.get(function);
-        if (r == null) {
-            log.warn("data connection from node {} closed: {}", SafeText.of(from), noReceiver(function));
-            channel.close();
-            return false;
-        }
-        try {
-            r.receive(initData, channel);
-        } catch (Exception | Error e) {
-            log.warn("data connection receiver '{}' threw; its connection from node {} is closed",
-                    SafeText.of(function), SafeText.of(from), e);
-            channel.close();
-        }
-        return true;
-    }
-
-    // ---- the node-port requests (handled inline, in arrival order: see Node's constructor) ----
-
-    /** {@code _expect id, port, timeout, initfunc, initdata...}: await a data connection from the calling node. */
-    void expect(String source, List<Object> args) {
-        String id = text(args, 0, "id");
-        PortId port = PortId.parse(text(args, 1, "port"));
-        double seconds = number(args, 2, "timeout");
-        String function = text(args, 3, "init function");
-        List<Object> initData = Collections.unmodifiableList(new ArrayList<>(args.subList(4, args.size())));
-        if (!port.node().equals(source)) {
-            log.warn("data connection request from node {} refused: its port {} is not on that node",
-                    SafeText.of(source), SafeText.of(port));
-            return;
-        }
-        String refused = receivers.containsKey(function) ? null : noReceiver(function);
-        if (refused == null) {
-            Duration timeout = Duration.ofNanos((long) (seconds * 1e9));
-            refused = conns.await(source, id, timeout, "no data connection from node " + source + " within "
-                    + timeout.toMillis() + " ms", new DataConns.Awaited() {
-                        @Override
-                        public void connected(Channel channel) {
-                            if (!deliver(function, initData, channel, source)) {
-                                failed(noReceiver(function), false);
-                            }
-                        }
-
-                        @Override
-                        public void failed(String reason, boolean timedOut) {
-                            if (!node.isClosed()) {
-                                node.kill(port, KILL_TYPE, reason);
-                            }
-                        }
-                    });
-        }
-        if (refused != null) {
-            log.warn("data connection request from node {} refused: {}", SafeText.of(source), SafeText.of(refused));
-            node.kill(port, KILL_TYPE, refused);
-        }
-    }
-
-    /** {@code _connect id, node}: the calling node found no listener of this one; dial it for the awaited connection. */
-    void connect(String source, List<Object> args) {
-        String id = text(args, 0, "id");
-        String target = text(args, 1, "node");
-        if (!target.equals(source)) {
-            log.warn("data connection request from node {} to dial node {} ignored: a node can only ask to be dialled"
-                    + " itself", SafeText.of(source), SafeText.of(target));
-            return;
-        }
-        if (!conns.isAwaited(source, id)) {
-            log.debug("data connection '{}' from node {}: not awaited (any more): not dialling", SafeText.of(id),
-                    SafeText.of(source));
-            return;
-        }
-        try {
-            node.kernel().workers().execute(() -> conns.dial(source, id, null,
-                    () -> conns.fail(source, id, "node " + source + " has no known listen address")));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            log.debug("node {} is closing: not dialling node {}", node.id(), SafeText.of(source));
-        }
-    }
-
-    private static String text(List<Object> args, int i, String what) {
-        if (args.size() <= i || args.get(i) == null) {
-            throw new IllegalArgumentException(what + " missing");
-        }
-        return args.get(i).toString();
-    }
-
-    private static double number(List<Object> args, int i, String what) {
-        String t = text(args, i, what);
-        double d;
-        try {
-            d = args.get(i) instanceof Number n ? n.doubleValue() : Double.parseDouble(t.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " must be a number of seconds: '" + SafeText.escape(t) + "'");
-        }
-        if (!(d >= 0) || Double.isInfinite(d)) {
-            throw new IllegalArgumentException(what + " must be a number of seconds >= 0: " + t);
-        }
-        return d;
     }
 
     /** One connectTo: its future, its ports, and its entry in the table of awaited connections. */

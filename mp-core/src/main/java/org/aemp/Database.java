@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.aemp.internal.global.GlobalService;
+import org.aemp.internal.kernel.Kernel;
 import org.aemp.internal.kernel.Messages;
 
 /**
@@ -24,11 +25,11 @@ import org.aemp.internal.kernel.Messages;
  * and sent again after a failover; on a node without a master they wait.
  */
 public final class Database {
-    private final Node node;
+    private final Kernel kernel;
     private final GlobalService global;
 
-    Database(Node node, GlobalService global) {
-        this.node = node;
+    Database(Kernel kernel, GlobalService global) {
+        this.kernel = kernel;
         this.global = global;
     }
 
@@ -64,7 +65,7 @@ public final class Database {
         requireNonNull(port, "port");
         String key = port.toString();
         Guard set = set(family, key, value);
-        node.monitor(port, reason -> global.delete(family, List.of(key)));
+        kernel.monitor(port.node(), port.name(), reason -> global.delete(family, List.of(key)));
         return set;
     }
 
@@ -102,7 +103,8 @@ public final class Database {
      */
     public Guard monitor(String family, DbListener listener) {
         check(family, "-");
-        return global.monitor(family, requireNonNull(listener, "listener"));
+        Runnable cancel = global.monitor(family, requireNonNull(listener, "listener")::changed);
+        return cancel::run;
     }
 
     // ---- the 1.x group functions, kept for porting ----

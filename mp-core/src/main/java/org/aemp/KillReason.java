@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import org.aemp.internal.kernel.Reasons;
 
 /**
  * Why a port died: a list of plain values, as in AEMP. The empty list is a normal exit; any other
@@ -17,15 +18,15 @@ public final class KillReason {
     public static final KillReason NORMAL = new KillReason(List.of());
 
     /** Type word of an exception thrown in port context. */
-    public static final String DIE = "die";
+    public static final String DIE = Reasons.DIE;
     /** Type word of a message that no receiver matched. */
-    public static final String UNHANDLED_MESSAGE = "unhandled_message";
+    public static final String UNHANDLED_MESSAGE = Reasons.UNHANDLED_MESSAGE;
     /** Type word of a monitor set on a port that does not exist. */
-    public static final String NO_SUCH_PORT = "no_such_port";
+    public static final String NO_SUCH_PORT = Reasons.NO_SUCH_PORT;
     /** Type word of a lost or failed connection. */
-    public static final String TRANSPORT_ERROR = "transport_error";
+    public static final String TRANSPORT_ERROR = Reasons.TRANSPORT_ERROR;
     /** Type word of a port killed because more messages waited than its mailbox capacity. */
-    public static final String MAILBOX_OVERFLOW = "mailbox_overflow";
+    public static final String MAILBOX_OVERFLOW = Reasons.MAILBOX_OVERFLOW;
 
     private final List<Object> values;
 
@@ -41,6 +42,11 @@ public final class KillReason {
     /** A reason made of the elements of {@code values} (may contain nulls). */
     public static KillReason of(List<?> values) {
         return values.isEmpty() ? NORMAL : new KillReason(copy(values.toArray()));
+    }
+
+    /** A reason over values the kernel made: an unmodifiable list, taken without a copy. */
+    static KillReason wrap(List<Object> values) {
+        return values.isEmpty() ? NORMAL : new KillReason(values);
     }
 
     private static List<Object> copy(Object[] values) {

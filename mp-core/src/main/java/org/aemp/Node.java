@@ -4,30 +4,24 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import org.aemp.internal.Providers;
-import org.aemp.internal.global.GlobalService;
+import java.util.concurrent.TimeoutException;
+import org.aemp.internal.kernel.BusyMailbox;
 import org.aemp.internal.kernel.Ids;
 import org.aemp.internal.kernel.Kernel;
 import org.aemp.internal.kernel.Messages;
-import org.aemp.internal.kernel.PortNames;
-import org.aemp.internal.net.HandshakeSettings;
+import org.aemp.internal.kernel.Port;
+import org.aemp.internal.kernel.PortTask;
+import org.aemp.internal.kernel.Reasons;
+import org.aemp.internal.net.LinkCounts;
+import org.aemp.internal.net.NetStats;
 import org.aemp.internal.net.Network;
-import org.aemp.spi.AuthMethod;
 import org.aemp.spi.Codec;
-import org.aemp.spi.DecodeLimits;
-import org.aemp.spi.Secret;
-import org.aemp.spi.TlsContext;
-import org.aemp.spi.TlsProvider;
-import org.aemp.spi.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,81 +51,22 @@ import org.slf4j.LoggerFactory;
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
 
-    /** The {@code provider=} greeting extension this implementation sends. */
-    public static final String PROVIDER = "aemp-java-0.1.0";
-
     private final String id;
     private final NodeConfig config;
+    private final List<Codec> codecs;
+    private final NodeAssembly parts;
     private final Kernel kernel;
-    private final Network network;
-    private final GlobalService global;
     private final Database db;
     private final DataConn dataConn;
-    private final List<Codec> codecs;
-    private final AtomicReference<TlsContext> tls = new AtomicReference<>();
-    private final TlsProvider tlsProvider;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Node(NodeConfig config, String id, boolean bareCounters, String runiq, List<Codec> codecs) {
+    private Node(NodeConfig config, List<Codec> codecs, NodeAssembly parts) {
         this.config = config;
-        this.id = id;
         this.codecs = codecs;
-        PortNames names = config.localPortPrefix().isPresent()
-                ? new PortNames(runiq, bareCounters ? "" : config.localPortPrefix().get())
-                : new PortNames(runiq, bareCounters);
-        this.kernel = new Kernel(this, id, names, config.workerThreads(), config.secure(),
-                config.mailboxBusyMessages(), config.mailboxBusyBytes());
-        config.functions().forEach(kernel.functions()::register);
-        kernel.allowTypes(type -> codecs.stream().anyMatch(c -> c.canEncode(type)));
-
-        ClassLoader loader = Node.class.getClassLoader();
-        Map<String, AuthMethod> methods = Providers.authMethods(
-                config.authMethods().orElseGet(() -> Providers.load(AuthMethod.class, loader)));
-        this.tlsProvider = config.cert().isEmpty() ? null
-                : config.tlsProvider().orElseGet(() -> Providers.tls(Providers.load(TlsProvider.class, loader)));
-        if (tlsProvider != null) {
-            tls.set(newTlsContext(config.cert().get()));
-        }
-        Secret secret = config.secret().orElse(null);
-        List<String> accept = new ArrayList<>();
-        for (String name : config.authAccept()) {
-            AuthMethod m = methods.get(name);
-            if (m != null && !(m.requiresSecret() && secret == null) && !(m.requiresTls() && tlsProvider == null)) {
-                accept.add(name);
-            }
-        }
-        Transport transport = Providers.transport(Providers.load(Transport.class, loader),
-                config.transport().orElse(null));
-        HandshakeSettings settings = new HandshakeSettings(id, codecs, accept, config.authOffer(), methods, secret,
-                tls::get, min(config.handshakeTimeout(), config.monitorTimeout()),
-                DecodeLimits.of(config.maxFrameLength(), config.maxFrameElements(), config.decodeBufferBudget()),
-                PROVIDER);
-        Network.Limits limits = new Network.Limits(config.connectInterval(), config.monitorTimeout(),
-                config.livenessTimeout(), config.maxHandshakes(), config.maxHandshakesPerAddress(),
-                config.authFailureDelay(), config.linkBusyThreshold(), config.linkBacklogLimit());
-        this.network = new Network(kernel, kernel.workers(), settings, transport, config.ioThreads(), limits);
-        kernel.attach(network);
-        this.global = new GlobalService(kernel, network, config.monitorTimeout());
-        this.db = new Database(this, global);
-        this.dataConn = new DataConn(this, network.dataConns());
-        kernel.nodePort().handleInline(DataConn.EXPECT, dataConn::expect); // before a later round trip is answered
-        kernel.nodePort().handleInline(DataConn.CONNECT, dataConn::connect);
-        if (accept.isEmpty() && (!config.binds().isEmpty() || !config.seeds().isEmpty())) {
-            log.warn("node {} can authenticate no link: configure a secret (with mp-auth on the class path)"
-                    + " or a cert (with mp-tls)", id);
-        }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private TlsContext newTlsContext(String pem) {
-        try {
-            return tlsProvider.newContext(pem);
-        } catch (GeneralSecurityException e) {
-            throw new AempException("the certificate (cert) cannot be used: " + e.getMessage(), e);
-        }
+        this.parts = parts;
+        this.id = parts.id;
+        this.kernel = parts.kernel;
+        this.db = new Database(parts.kernel, parts.global);
+        this.dataConn = new DataConn(this, id, parts.network.dataConns(), parts.dataConnReceivers);
     }
 
     /**
@@ -145,23 +80,25 @@ public final class Node implements AutoCloseable {
     public static Node start(NodeConfig config) throws IOException {
         requireNonNull(config, "config");
         String runiq = config.runiq().orElseGet(Ids::runiq);
-        String id = Ids.expandNodeId(config.nodeId(), Ids.hostName(), runiq);
+        String id = Ids.expandNodeId(config.nodeId(), org.aemp.config.Profiles.hostName(), runiq);
         List<Codec> codecs = Providers.codecs(
                 config.codecs().orElseGet(() -> Providers.load(Codec.class, Node.class.getClassLoader())),
                 config.framingFormat().orElse(null));
-        Node node = new Node(config, id, Ids.hasRandomPart(config.nodeId()), runiq, codecs);
+        NodeAssembly parts = new NodeAssembly(config, id, runiq, Ids.hasRandomPart(config.nodeId()), codecs);
+        Node node = new Node(config, codecs, parts);
+        config.functions().forEach(node::register);
         try {
-            node.network.listen(config.binds());
+            parts.network.listen(config.binds());
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;
         }
-        node.global.publishAddresses(node.network.boundAddresses());
+        parts.global.publishAddresses(parts.network.boundAddresses());
         if (config.global()) {
-            node.global.becomeGlobal();
+            parts.global.becomeGlobal();
         }
         if (!config.seeds().isEmpty()) {
-            node.global.seeds(config.seeds());
+            parts.global.seeds(config.seeds());
         }
         try {
             node.startServices(config.services());
@@ -188,7 +125,7 @@ public final class Node implements AutoCloseable {
             all.put(org.aemp.config.Profiles.PROFILE, profile);
         }
         var profiles = org.aemp.config.Profiles.of(org.aemp.config.RcFile.locate().load());
-        return start(profiles.configure(all).toNodeConfigBuilder().build());
+        return start(NodeConfig.builder(profiles.configure(all)).build());
     }
 
     /** AEMP {@code $NODE}: this node's id. */
@@ -213,7 +150,7 @@ public final class Node implements AutoCloseable {
 
     /** AEMP {@code port_is_local}: true if {@code port} lives on this node. */
     public boolean isLocal(PortId port) {
-        return kernel.isLocal(port);
+        return kernel.isLocal(port.node());
     }
 
     // ---- ports ----
@@ -223,7 +160,7 @@ public final class Node implements AutoCloseable {
      * matches kills it with {@code ("unhandled_message", "no callback found for message '<tag>'")}.
      */
     public PortId newPort() {
-        return kernel.newPort(null);
+        return new PortId(id, kernel.newPort(null));
     }
 
     /**
@@ -231,7 +168,7 @@ public final class Node implements AutoCloseable {
      * tag receiver matches, whole.
      */
     public PortId newPort(Receiver receiver) {
-        return kernel.newPort(requireNonNull(receiver, "receiver"));
+        return new PortId(id, kernel.newPort(PortContext.handler(this, requireNonNull(receiver, "receiver"))));
     }
 
     /**
@@ -243,7 +180,7 @@ public final class Node implements AutoCloseable {
      * @throws IllegalArgumentException if {@code port} is not local, or is the node port
      */
     public PortId receive(PortId port, Receiver receiver) {
-        kernel.receive(requireNonNull(port, "port"), requireNonNull(receiver, "receiver"));
+        kernel.receive(localName(port), PortContext.handler(this, requireNonNull(receiver, "receiver")));
         return port;
     }
 
@@ -255,8 +192,21 @@ public final class Node implements AutoCloseable {
      * @throws IllegalArgumentException if {@code port} is not local, or is the node port
      */
     public Guard receive(PortId port, String tag, Receiver receiver) {
-        return kernel.receive(requireNonNull(port, "port"), requireNonNull(tag, "tag"),
-                requireNonNull(receiver, "receiver"));
+        String name = localName(port);
+        Runnable cancel = kernel.receive(name, requireNonNull(tag, "tag"),
+                PortContext.handler(this, requireNonNull(receiver, "receiver")));
+        return cancel::run;
+    }
+
+    /** The name of a local port other than the node port, for {@code rcv}. */
+    private String localName(PortId port) {
+        if (!kernel.isLocal(requireNonNull(port, "port").node())) {
+            throw new IllegalArgumentException("rcv can only be called on local ports: " + port + " is not on " + id);
+        }
+        if (port.isNodePort()) {
+            throw new IllegalArgumentException("cannot register receivers on the node port " + port);
+        }
+        return port.name();
     }
 
     // ---- send ----
@@ -270,14 +220,16 @@ public final class Node implements AutoCloseable {
      *     not a plain value (see the class documentation)
      */
     public void send(PortId to, Object... message) {
-        kernel.send(requireNonNull(to, "to"), Messages.wrap(message));
+        requireNonNull(to, "to");
+        kernel.send(to.node(), to.name(), Messages.wrap(message));
     }
 
     /** AEMP {@code snd} with the message as a list, which must not be changed after the call. */
     public void send(PortId to, List<?> message) {
         @SuppressWarnings("unchecked")
         List<Object> m = (List<Object>) requireNonNull(message, "message");
-        kernel.send(requireNonNull(to, "to"), m);
+        requireNonNull(to, "to");
+        kernel.send(to.node(), to.name(), m);
     }
 
     /**
@@ -292,7 +244,8 @@ public final class Node implements AutoCloseable {
      * @throws IllegalArgumentException as {@link #send} does
      */
     public boolean trySend(PortId to, Object... message) {
-        return kernel.trySend(requireNonNull(to, "to"), Messages.wrap(message));
+        requireNonNull(to, "to");
+        return kernel.trySend(to.node(), to.name(), Messages.wrap(message));
     }
 
     /**
@@ -301,7 +254,8 @@ public final class Node implements AutoCloseable {
      */
     public CompletableFuture<Void> whenReady(PortId to) {
         CompletableFuture<Void> ready = new CompletableFuture<>();
-        kernel.whenReady(requireNonNull(to, "to"), () -> ready.complete(null));
+        requireNonNull(to, "to");
+        kernel.whenReady(to.node(), to.name(), () -> ready.complete(null));
         return ready;
     }
 
@@ -312,7 +266,8 @@ public final class Node implements AutoCloseable {
      * @return a guard that removes the listener
      */
     public Guard monitorBusy(BusyListener listener) {
-        return network.monitorBusy(requireNonNull(listener, "listener"));
+        Runnable cancel = parts.network.monitorBusy(requireNonNull(listener, "listener")::changed);
+        return cancel::run;
     }
 
     /**
@@ -326,12 +281,26 @@ public final class Node implements AutoCloseable {
         if (messages < 0) {
             throw new IllegalArgumentException("messages must be >= 0: " + messages);
         }
-        kernel.mailboxCapacity(requireNonNull(port, "port"), messages);
+        if (!kernel.isLocal(requireNonNull(port, "port").node()) || port.isNodePort()) {
+            throw new IllegalArgumentException("mailbox capacity applies to local ports only: " + port);
+        }
+        kernel.mailboxCapacity(port.name(), messages);
     }
 
     /** The numbers to watch on this node: its links, busy mailboxes and failure counts. A snapshot. */
     public NodeStats stats() {
-        return network.stats(kernel.busyMailboxes());
+        NetStats net = parts.network.stats();
+        List<LinkStats> links = new ArrayList<>();
+        for (LinkCounts c : net.links()) {
+            links.add(new LinkStats(c.node(), c.up(), c.framing(), c.messagesIn(), c.messagesOut(), c.bytesIn(),
+                    c.bytesOut(), c.backlogBytes(), c.busy(), c.busyTime(), c.refusals(), c.overflows()));
+        }
+        List<NodeStats.Mailbox> busy = new ArrayList<>();
+        for (BusyMailbox m : kernel.busyMailboxes()) {
+            busy.add(new NodeStats.Mailbox(new PortId(id, m.name()), m.messages(), m.bytes()));
+        }
+        return new NodeStats(links, busy, net.handshakeFailures(), net.authFailures(), net.decodeFailures(),
+                net.refusedConnections());
     }
 
     // ---- kill ----
@@ -344,12 +313,14 @@ public final class Node implements AutoCloseable {
      * @throws IllegalArgumentException for a node port, which cannot be killed
      */
     public void kill(PortId port, Object... reason) {
-        kernel.kill(requireNonNull(port, "port"), KillReason.of(reason));
+        requireNonNull(port, "port");
+        kernel.kill(port.node(), port.name(), KillReason.of(reason).values());
     }
 
     /** AEMP {@code kil} with a reason object. */
     public void kill(PortId port, KillReason reason) {
-        kernel.kill(requireNonNull(port, "port"), requireNonNull(reason, "reason"));
+        requireNonNull(port, "port");
+        kernel.kill(port.node(), port.name(), requireNonNull(reason, "reason").values());
     }
 
     // ---- monitors ----
@@ -364,7 +335,10 @@ public final class Node implements AutoCloseable {
      *     {@code mon0})
      */
     public Guard monitor(PortId port, DownHandler handler) {
-        return kernel.monitor(requireNonNull(port, "port"), requireNonNull(handler, "handler"));
+        requireNonNull(port, "port");
+        requireNonNull(handler, "handler");
+        Runnable cancel = kernel.monitor(port.node(), port.name(), reason -> handler.down(KillReason.wrap(reason)));
+        return cancel::run;
     }
 
     /**
@@ -372,7 +346,10 @@ public final class Node implements AutoCloseable {
      * the same reason (a link: abnormal deaths spread, normal ones do not).
      */
     public Guard monitorKill(PortId port, PortId victim) {
-        return kernel.monitorKill(requireNonNull(port, "port"), requireNonNull(victim, "victim"));
+        requireNonNull(port, "port");
+        requireNonNull(victim, "victim");
+        Runnable cancel = kernel.monitorKill(port.node(), port.name(), victim.node(), victim.name());
+        return cancel::run;
     }
 
     /**
@@ -381,7 +358,11 @@ public final class Node implements AutoCloseable {
      * is the way to handle a death in that port's context, in order with its other messages.
      */
     public Guard monitorSend(PortId port, PortId to, Object... message) {
-        return kernel.monitorSend(requireNonNull(port, "port"), requireNonNull(to, "to"), Messages.wrap(message.clone()));
+        requireNonNull(port, "port");
+        requireNonNull(to, "to");
+        Runnable cancel = kernel.monitorSend(port.node(), port.name(), to.node(), to.name(),
+                Messages.wrap(message.clone()));
+        return cancel::run;
     }
 
     /**
@@ -390,10 +371,11 @@ public final class Node implements AutoCloseable {
      */
     public Guard monitorGuard(PortId port, Object... refs) {
         Object[][] held = {refs.clone()};
-        Guard g = kernel.monitor(requireNonNull(port, "port"), reason -> held[0] = null);
+        requireNonNull(port, "port");
+        Runnable cancel = kernel.monitor(port.node(), port.name(), reason -> held[0] = null);
         return () -> {
             held[0] = null;
-            g.close();
+            cancel.run();
         };
     }
 
@@ -405,7 +387,29 @@ public final class Node implements AutoCloseable {
      * {@code ("die", message)} and the future fails with the exception.
      */
     public <T> CompletableFuture<T> peval(PortId port, Callable<T> body) {
-        return kernel.peval(requireNonNull(port, "port"), requireNonNull(body, "body"));
+        requireNonNull(port, "port");
+        requireNonNull(body, "body");
+        CompletableFuture<T> result = new CompletableFuture<>();
+        PortTask task = new PortTask() {
+            @Override
+            public void run(Port p) throws Exception {
+                try {
+                    result.complete(body.call());
+                } catch (Exception | Error e) {
+                    result.completeExceptionally(e);
+                    throw e;
+                }
+            }
+
+            @Override
+            public void dropped() {
+                result.completeExceptionally(new AempException("peval: port " + port + " died first"));
+            }
+        };
+        if (!kernel.isLocal(port.node()) || !kernel.runInPort(port.name(), task)) {
+            result.completeExceptionally(new AempException("peval: no such local port " + port));
+        }
+        return result;
     }
 
     // ---- spawn, call, timers ----
@@ -420,7 +424,8 @@ public final class Node implements AutoCloseable {
      *     {@code ::name} for a top-level name)
      */
     public PortId spawn(String node, String function, Object... args) {
-        return kernel.spawn(requireNonNull(node, "node"), requireNonNull(function, "function"), Messages.wrap(args));
+        String target = PortId.nodeOf(requireNonNull(node, "node"));
+        return new PortId(target, kernel.spawn(target, requireNonNull(function, "function"), Messages.wrap(args)));
     }
 
     /**
@@ -430,7 +435,7 @@ public final class Node implements AutoCloseable {
      * future completes on a worker thread.
      */
     public CompletableFuture<List<Object>> call(Duration timeout, PortId to, Object... message) {
-        return kernel.call(requireNonNull(to, "to"), requireNonNull(timeout, "timeout"), Messages.wrap(message));
+        return call(requireNonNull(to, "to"), requireNonNull(timeout, "timeout"), Messages.wrap(message));
     }
 
     /**
@@ -439,23 +444,50 @@ public final class Node implements AutoCloseable {
      * node becomes unreachable) before replying.
      */
     public CompletableFuture<List<Object>> call(PortId to, Object... message) {
-        return kernel.call(requireNonNull(to, "to"), null, Messages.wrap(message));
+        return call(requireNonNull(to, "to"), null, Messages.wrap(message));
+    }
+
+    /** {@code cal}: a reply port, a timer or a monitor on {@code to}, and the message. */
+    private CompletableFuture<List<Object>> call(PortId to, Duration timeout, List<Object> message) {
+        CompletableFuture<List<Object>> result = new CompletableFuture<>();
+        String reply = kernel.newPort((port, answer) -> {
+            kernel.kill(id, port.name(), Reasons.NORMAL);
+            result.complete(answer);
+        });
+        Runnable watch = timeout != null
+                ? kernel.after(timeout, () -> result.completeExceptionally(
+                        new TimeoutException("no reply from " + to + " within " + timeout)))
+                : kernel.monitor(to.node(), to.name(), reason -> result.completeExceptionally(
+                        new PortDownException(to, KillReason.wrap(reason))));
+        result.whenComplete((v, e) -> {
+            watch.run();
+            kernel.kill(id, reply, Reasons.NORMAL);
+        });
+        try {
+            kernel.send(to.node(), to.name(), Messages.concat(message, List.of(id + "#" + reply)));
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            throw e;
+        }
+        return result;
     }
 
     /** AEMP {@code after $seconds, $cb}: runs {@code task} once on a worker thread after {@code delay}. */
     public Guard after(Duration delay, Runnable task) {
-        return kernel.after(requireNonNull(delay, "delay"), requireNonNull(task, "task"));
+        Runnable cancel = kernel.after(requireNonNull(delay, "delay"), requireNonNull(task, "task"));
+        return cancel::run;
     }
 
     /** AEMP {@code after $seconds, $port, @msg}: sends {@code message} to {@code to} after {@code delay}. */
     public Guard after(Duration delay, PortId to, Object... message) {
         requireNonNull(to, "to");
         List<Object> m = Messages.wrap(message.clone());
-        return kernel.after(requireNonNull(delay, "delay"), () -> kernel.send(to, m));
+        Runnable cancel = kernel.after(requireNonNull(delay, "delay"), () -> kernel.send(to.node(), to.name(), m));
+        return cancel::run;
     }
 
     /** The name of the built-in service that makes a node global, as in AEMP. */
-    public static final String GLOBAL_SERVICE = "AnyEvent::MP::Global::";
+    static final String GLOBAL_SERVICE = "AnyEvent::MP::Global::";
 
     private void startServices(List<Object> services) {
         if (services.isEmpty()) {
@@ -470,7 +502,7 @@ public final class Node implements AutoCloseable {
             List<Object> args = entry instanceof List<?> l
                     ? new ArrayList<>(l.subList(1, l.size())) : List.of();
             if (name.equals(GLOBAL_SERVICE)) {
-                global.becomeGlobal();
+                parts.global.becomeGlobal();
                 continue;
             }
             Service s = found.get(name);
@@ -497,7 +529,7 @@ public final class Node implements AutoCloseable {
      * what it publishes so that others can connect.
      */
     public List<String> listenAddresses() {
-        return network.boundAddresses();
+        return parts.network.boundAddresses();
     }
 
     /**
@@ -506,7 +538,7 @@ public final class Node implements AutoCloseable {
      * node is up already (a second link between two nodes is never made).
      */
     public CompletableFuture<String> connect(String address) {
-        return network.dial(requireNonNull(address, "address"));
+        return parts.network.dial(requireNonNull(address, "address"));
     }
 
     /**
@@ -514,12 +546,12 @@ public final class Node implements AutoCloseable {
      * (In a network with seeds, addresses are found through the global service instead.)
      */
     public void addAddresses(String node, List<String> addresses) {
-        network.addAddresses(requireNonNull(node, "node"), List.copyOf(addresses));
+        parts.network.addAddresses(requireNonNull(node, "node"), List.copyOf(addresses));
     }
 
     /** AEMP {@code up_nodes}: the ids of the nodes with an established link (this one not included). */
     public List<String> upNodes() {
-        return network.upNodes();
+        return parts.network.upNodes();
     }
 
     /**
@@ -527,10 +559,10 @@ public final class Node implements AutoCloseable {
      * if it is known (connecting, or its addresses are known) but not connected, empty if unknown.
      */
     public Optional<Boolean> nodeIsUp(String node) {
-        if (node.equals(id) || network.isUp(node)) {
+        if (node.equals(id) || parts.network.isUp(node)) {
             return Optional.of(true);
         }
-        return network.isKnown(node) ? Optional.of(false) : Optional.empty();
+        return parts.network.isKnown(node) ? Optional.of(false) : Optional.empty();
     }
 
     /**
@@ -542,7 +574,10 @@ public final class Node implements AutoCloseable {
      * @return a guard that removes the listener
      */
     public Guard monitorNodes(NodeListener listener) {
-        return network.monitorNodes(requireNonNull(listener, "listener"));
+        requireNonNull(listener, "listener");
+        Runnable cancel = parts.network.monitorNodes((node, up, reason) -> listener.changed(node, up,
+                KillReason.wrap(reason)));
+        return cancel::run;
     }
 
     /**
@@ -553,10 +588,7 @@ public final class Node implements AutoCloseable {
      * @throws AempException if {@code pem} cannot be used
      */
     public void reloadCertificate(String pem) {
-        if (tlsProvider == null) {
-            throw new IllegalStateException("node " + id + " was started without a certificate (cert)");
-        }
-        tls.set(newTlsContext(requireNonNull(pem, "pem")));
+        parts.reloadCertificate(requireNonNull(pem, "pem"));
         log.info("node {}: certificate reloaded", id);
     }
 
@@ -572,17 +604,12 @@ public final class Node implements AutoCloseable {
 
     /** True once this node is a global node (it holds the network's database). Waits briefly for the global service's thread. */
     public boolean isGlobal() {
-        return global.isGlobal().join();
+        return parts.global.isGlobal().join();
     }
 
-    /** Not API: the node's implementation, for this library's own modules and tests. */
-    public Network network() {
-        return network;
-    }
-
-    /** Not API: the node's kernel, for this library's own modules and tests. */
-    public Kernel kernel() {
-        return kernel;
+    /** The node's network, for tests in this package (see {@code NodeInternals} in the test jar). */
+    Network network() {
+        return parts.network;
     }
 
     /**
@@ -592,7 +619,10 @@ public final class Node implements AutoCloseable {
      * @return a guard that unregisters it
      */
     public Guard register(String name, InitFunction function) {
-        return kernel.functions().register(requireNonNull(name, "name"), requireNonNull(function, "function"));
+        requireNonNull(name, "name");
+        requireNonNull(function, "function");
+        Runnable cancel = kernel.register(name, PortContext.handler(this, function));
+        return cancel::run;
     }
 
     // ---- lifecycle ----
@@ -617,16 +647,10 @@ public final class Node implements AutoCloseable {
      */
     public long close(Duration grace) {
         requireNonNull(grace, "grace");
-        if (!closed.compareAndSet(false, true)) {
+        long[] unsent = parts.close(grace);
+        if (unsent == null) {
             return 0;
         }
-        if (global != null) {
-            global.close();
-        }
-        kernel.killAll();
-        kernel.awaitQuiet(Duration.ofSeconds(5));
-        long[] unsent = network == null ? new long[2] : network.close(grace);
-        kernel.stop(Duration.ofSeconds(5));
         if (unsent[0] > 0) {
             log.warn("node {} stopped: {} messages were not sent: {} queued on links, not taken within {} ms; {}"
                     + " waiting for nodes not connected", id, unsent[0] + unsent[1], unsent[0], grace.toMillis(),
@@ -641,7 +665,7 @@ public final class Node implements AutoCloseable {
 
     /** True once {@link #close()} has been called. */
     public boolean isClosed() {
-        return closed.get();
+        return parts.isClosed();
     }
 
     @Override

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.aemp.config.EffectiveConfig;
+import org.aemp.config.Profiles;
 import org.aemp.spi.AuthMethod;
 import org.aemp.spi.Codec;
 import org.aemp.spi.DecodeLimits;
@@ -24,10 +26,9 @@ import org.aemp.spi.TlsProvider;
  */
 public final class NodeConfig {
     /** AEMP's default {@code auth_offer}: the methods this node may send. */
-    public static final List<String> DEFAULT_AUTH_OFFER = List.of("tls_sha3_512", "hmac_sha3_512");
+    public static final List<String> DEFAULT_AUTH_OFFER = Profiles.DEFAULT_AUTH_OFFER;
     /** AEMP's default {@code auth_accept}: the methods announced in the greeting. */
-    public static final List<String> DEFAULT_AUTH_ACCEPT =
-            List.of("tls_sha3_512", "hmac_sha3_512", "tls_anon", "cleartext");
+    public static final List<String> DEFAULT_AUTH_ACCEPT = Profiles.DEFAULT_AUTH_ACCEPT;
 
     private final String nodeId;
     private final List<String> binds;
@@ -106,6 +107,43 @@ public final class NodeConfig {
     /** A builder with AEMP's defaults. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A builder holding the configuration a profile gives ({@link Profiles#configure}), ready for
+     * further settings (functions, codecs) and {@code build()}. How keys map:
+     *
+     * <ul>
+     *   <li>{@code nodeid}: kept unexpanded ({@code Node.start} expands {@code %n}, {@code %u} and a
+     *       trailing {@code /}); if missing, {@code <profile>/}. A null, empty or {@code "0"} value
+     *       is an error, as in Perl.
+     *   <li>{@code binds}, {@code seeds}: arrays of strings (a number such as {@code 4040} counts as
+     *       its text); each entry is split at commas as Perl's {@code split /,/} does (empty pieces
+     *       kept except at the end). A missing or Perl-false {@code binds} means {@code ["*"]}; an
+     *       empty array means no listener. A missing or null {@code seeds} means none.
+     *   <li>{@code secret}, {@code cert}: strings (null = not set).
+     *   <li>{@code monitor_timeout}, {@code connect_interval}: seconds, as a number or a numeric
+     *       string ({@code "20"}, {@code "0.5"}); must be above zero.
+     *   <li>Java-only keys, which Perl nodes ignore: {@code handshake_timeout},
+     *       {@code auth_failure_delay}, {@code liveness_timeout} and {@code close_timeout} in seconds
+     *       as above; {@code max_handshakes}, {@code max_handshakes_per_address},
+     *       {@code link_busy_threshold}, {@code link_backlog_limit}, {@code mailbox_busy_messages},
+     *       {@code mailbox_busy_bytes} and {@code max_frame_elements}, whole numbers from 1 (the
+     *       byte sizes at least 1024); {@code decode_buffer_budget}, a whole number of bytes from 0.
+     *   <li>{@code framing_format}, {@code auth_offer}, {@code auth_accept}: arrays of strings. A
+     *       {@code framing_format} equal to Perl's default {@code ["cbor","json","storable"]} is
+     *       passed on as "not configured", so that the node offers the codecs it actually has on the
+     *       class path; any other list is passed on as given.
+     *   <li>{@code secure}: Perl truthiness ({@link org.aemp.config.PerlValues#isTrue}).
+     *   <li>{@code services}: an array of names or {@code [name, args...]} lists, started by name
+     *       through {@link Service} ({@code AnyEvent::MP::Global::} makes the node global).
+     * </ul>
+     *
+     * @throws org.aemp.config.ConfigException if a value has the wrong type or is out of range; the message names
+     *     the key and the profile (and never shows the secret or the certificate)
+     */
+    public static Builder builder(EffectiveConfig effective) {
+        return ProfileConversion.toBuilder(requireNonNull(effective, "effective"));
     }
 
     /** A builder holding this configuration, to derive a variant. */

@@ -78,7 +78,7 @@ class LoopbackLinkTest {
         b.monitor(p2, down::put);
         b.monitor(a.nodePort(), down::put);
         assertThat(events.next()).isEqualTo("a up");
-        a.network().close(java.time.Duration.ZERO); // the links drop, as if node a had crashed: no port of a is killed
+        NodeInternals.crash(a); // the links drop, as if node a had crashed: no port of a is killed
         for (int i = 0; i < 3; i++) {
             KillReason r = down.next();
             assertThat(r.values()).startsWith("transport_error", "a");

@@ -50,7 +50,7 @@ class PartitionTest {
         b.monitor(onG1, down::put); // b finds g1 through its master g2 and links to it
         g1up.next();
 
-        g1.network().close(java.time.Duration.ZERO); // g1 crashes: every link drops, its ports are not killed
+        NodeInternals.crash(g1); // g1 crashes: every link drops, its ports are not killed
         assertThat(seen.next()).as("a's entry went with g1").isEmpty();
         assertThat(down.next().values()).startsWith("transport_error", "g1");
 

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.aemp.Node;
 import org.aemp.NodeConfig;
-import org.aemp.internal.kernel.Ids;
+import org.aemp.config.Profiles;
 
 /**
  * The run that the build records {@code aemp}'s class-data archive from ({@code target/aemp.jsa}):
@@ -43,7 +43,7 @@ final class ArchiveTraining {
         Path dir = Files.createDirectories(Path.of(args[0]));
         Path rc = dir.resolve("training.rc");
         Files.deleteIfExists(rc);
-        Environment env = Environment.of(Map.of("PERL_ANYEVENT_MP_RC", rc.toString()), Ids.hostName());
+        Environment env = Environment.of(Map.of("PERL_ANYEVENT_MP_RC", rc.toString()), Profiles.hostName());
         int failures;
         try (Node seed = Node.start(NodeConfig.builder().nodeId("seed").binds("127.0.0.1:0").secret(SECRET)
                 .global(true).build())) {

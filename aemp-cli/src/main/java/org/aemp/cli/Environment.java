@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.aemp.Node;
-import org.aemp.internal.kernel.Ids;
+import org.aemp.config.Profiles;
 
 /**
  * What {@code aemp} takes from its surroundings, so that tests can give their own: the
@@ -112,6 +112,6 @@ record Environment(Map<String, String> variables, Supplier<String> hostName, Sup
 
     /** The host name as node ids see it (AEMP's {@code %n}). */
     private static String systemHostName() {
-        return Ids.hostName();
+        return Profiles.hostName();
     }
 }

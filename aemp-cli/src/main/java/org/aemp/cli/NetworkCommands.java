@@ -334,7 +334,7 @@ final class NetworkCommands {
         try {
             var effective = Profiles.of(s.rc(), s.env().hostName()).configure(args);
             profile = effective.profile();
-            config = effective.toNodeConfigBuilder().build();
+            config = NodeConfig.builder(effective).build();
         } catch (ConfigException | IllegalArgumentException e) {
             throw CommandException.failure("run: " + e.getMessage(), e);
         }

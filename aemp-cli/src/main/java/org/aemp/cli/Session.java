@@ -172,9 +172,8 @@ final class Session {
         if (node == null) {
             NodeConfig config;
             try {
-                config = Profiles.of(rc(), env.hostName())
-                        .configure(Map.of(Profiles.PROFILE, CLI_PROFILE, "nodeid", CLI_NODE_ID))
-                        .toNodeConfigBuilder()
+                config = NodeConfig.builder(Profiles.of(rc(), env.hostName())
+                                .configure(Map.of(Profiles.PROFILE, CLI_PROFILE, "nodeid", CLI_NODE_ID)))
                         .services(List.of())
                         .build();
             } catch (ConfigException | IllegalArgumentException e) {

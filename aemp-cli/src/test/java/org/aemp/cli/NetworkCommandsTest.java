@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.aemp.Node;
 import org.aemp.PortId;
-import org.aemp.internal.kernel.Ids;
+import org.aemp.config.Profiles;
 import org.aemp.testing.logging.TestLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,7 +58,7 @@ class NetworkCommandsTest {
         TestNetwork.Received got = net.echoed.poll(10, TimeUnit.SECONDS);
         assertThat(got.message()).containsExactly("hello", List.of(1, java.util.Collections.singletonMap("a", null)));
         assertThat(got.from()).as("aemp's node id is aemp/%n/%u")
-                .matches("aemp/" + java.util.regex.Pattern.quote(Ids.hostName()) + "/[0-9A-Za-z]{9}[0-9A-Z]");
+                .matches("aemp/" + java.util.regex.Pattern.quote(Profiles.hostName()) + "/[0-9A-Za-z]{9}[0-9A-Z]");
     }
 
     @Test

@@ -13,6 +13,10 @@ import java.util.List;
  *                                 [warmup=50000] [framing=...] [secret=...] [cert=file.pem]
  * java -jar aemp-bench.jar jmh [JMH options]      (the JMH benchmarks; -h lists the options)
  * java -jar aemp-bench.jar mesh [n=16] [rounds=3]  (how long n global nodes take to form a full mesh)
+ * java -jar aemp-bench.jar soak [duration=600] ... (fast senders, a slow port and a stopped peer: memory over time)
+ * java -jar aemp-bench.jar idle-ports [n=1000000]  (heap per idle port)
+ * java -jar aemp-bench.jar handshake [n=500]       (connect to first reply of a warm node, plain and TLS)
+ * java -jar aemp-bench.jar scale [leaves=16,50,100,200] [globals=4] [procs=4]  (convergence across JVMs)
  * }</pre>
  *
  * Exit status 0 on success, 1 on failure (the reason on stderr), 2 on a usage error.
@@ -45,6 +49,36 @@ public final class Main {
                     System.out.flush();
                     System.exit(0);
                 }
+                case "idle-ports" -> {
+                    IdlePorts.run(rest).forEach(System.out::println);
+                    System.out.flush();
+                    System.exit(0);
+                }
+                case "handshake" -> {
+                    Handshake.run(rest, System.err).forEach(System.out::println);
+                    System.out.flush();
+                    System.exit(0);
+                }
+                case "scale" -> {
+                    Scale.run(rest, System.err).forEach(System.out::println);
+                    System.out.flush();
+                    System.exit(0);
+                }
+                case "scale-node" -> {
+                    Scale.node(rest, System.out);
+                    System.out.flush();
+                    System.exit(0);
+                }
+                case "soak" -> {
+                    int status = Soak.run(rest, System.out);
+                    System.out.flush();
+                    System.exit(status);
+                }
+                case "soak-node" -> {
+                    Soak.node(rest, System.out);
+                    System.out.flush();
+                    System.exit(0);
+                }
                 case "-h", "--help", "help" -> usage(System.out);
                 default -> {
                     System.err.println("unknown command '" + argv[0] + "'");
@@ -66,6 +100,13 @@ public final class Main {
         out.println("       java -jar aemp-bench.jar client [key=value...]      round trips to an echo port (like client.pl)");
         out.println("       java -jar aemp-bench.jar jmh [JMH options]          the JMH micro-benchmarks");
         out.println("       java -jar aemp-bench.jar mesh [n=16] [rounds=3]     time for n global nodes to form a full mesh");
+        out.println("       java -jar aemp-bench.jar soak [duration=600] [interval=10] [scenarios=try,send,stopped]"
+                + "   flow control under overload, memory over time");
+        out.println("       java -jar aemp-bench.jar idle-ports [n=1000000] [kinds=receiver,bare]  heap per idle port");
+        out.println("       java -jar aemp-bench.jar handshake [n=500] [warmup=200] [modes=plain,tls]"
+                + "   connect to first reply, warm");
+        out.println("       java -jar aemp-bench.jar scale [leaves=16,50,100,200] [globals=4] [procs=4]"
+                + "   convergence of globals and leaves across JVMs");
         out.println("keys: nodeid bind seeds secret framing cert auth_offer auth_accept target n window size warmup quiet"
                 + " workers io_threads");
     }

@@ -20,6 +20,7 @@ import org.aemp.DataConn;
 import org.aemp.KillReason;
 import org.aemp.Node;
 import org.aemp.NodeConfig;
+import org.aemp.NodeInternals;
 import org.aemp.PortId;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
@@ -154,7 +155,7 @@ class DataConnTest {
         CompletableFuture<StreamCheck.Result> atA = a.dataConn()
                 .connectTo("b", Duration.ofSeconds(5), "My::Pkg::receiver", "file-1")
                 .thenCompose(ch -> StreamCheck.start(ch, MIB, 1, MIB).result());
-        assertThat(a.network().knownAddresses("b")).as("not in a's address book").isEmpty();
+        assertThat(NodeInternals.knownAddresses(a, "b")).as("not in a's address book").isEmpty();
         assertSameBytes(await(atA), await(atB.next()), MIB);
     }
 

@@ -20,6 +20,7 @@ import org.aemp.Context;
 import org.aemp.KillReason;
 import org.aemp.Node;
 import org.aemp.NodeConfig;
+import org.aemp.NodeInternals;
 import org.aemp.PortDownException;
 import org.aemp.PortId;
 import org.aemp.testing.Probe;
@@ -214,7 +215,7 @@ class JavaToJavaTest {
         b.monitorKill(p2, victim);
         ping(b, pair2echo(a)); // mon1s are out, the link is up
 
-        a.network().close(java.time.Duration.ZERO); // a's sockets drop as if it crashed: none of its ports is killed
+        NodeInternals.crash(a); // a's sockets drop as if it crashed: none of its ports is killed
 
         List<String> fired = new ArrayList<>();
         for (int i = 0; i < 7; i++) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.aemp.KillReason;
 import org.aemp.Node;
+import org.aemp.NodeInternals;
 import org.aemp.PortId;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
@@ -214,7 +215,7 @@ class PerlLiveTest {
         String mon = perl.command("mon", "port", "java#echo");
         String sync = perl.command("ping", "to", "java#echo", "msg", List.of("ok"));
         assertThat(perl.reply(sync)).containsExactly("ok");
-        java.network().close(Duration.ZERO); // the link drops; no port of the Java node is killed
+        NodeInternals.crash(java); // the link drops; no port of the Java node is killed
         @SuppressWarnings("unchecked")
         List<Object> reason = (List<Object>) perl.await("mon_fired", mon).get("reason");
         assertThat(reason.subList(0, 2)).containsExactly("transport_error", "java");

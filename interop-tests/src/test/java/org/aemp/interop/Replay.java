@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.aemp.Node;
+import org.aemp.NodeInternals;
 import org.aemp.codec.cbor.CborCodec;
 import org.aemp.codec.json.JsonCodec;
 import org.aemp.spi.Codec;
@@ -282,7 +283,7 @@ final class Replay implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        node.network().adopt(ch, false, lines);
+                        NodeInternals.adopt(node, ch, false, lines);
                     }
                 }).bind(address).sync().channel();
         client = new Bootstrap().group(group).channel(LocalChannel.class).handler(collector)

@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.aemp.Node;
+import org.aemp.NodeInternals;
 import org.aemp.interop.TlsFixtures.Watch;
 import org.aemp.testing.TestNodes;
 import org.aemp.testing.Transcripts;
@@ -168,7 +169,7 @@ class TlsTranscriptTest {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        node.network().adopt(ch, outgoing, fixed);
+                        NodeInternals.adopt(node, ch, outgoing, fixed);
                     }
                 }).bind(address).sync();
         Peer peer = new Peer();

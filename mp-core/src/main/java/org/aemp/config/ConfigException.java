@@ -1,7 +1,5 @@
 package org.aemp.config;
 
-import org.aemp.AempException;
-
 /**
  * A configuration that parses but cannot be used: a value of the wrong type ({@code binds} is a
  * number, {@code auth_offer} a plain string), a loop of {@code parent} profiles, an illegal node
@@ -11,7 +9,7 @@ import org.aemp.AempException;
  * <p>Perl AnyEvent::MP mostly dies deep inside {@code configure} on such values (or, for a
  * parent loop, recurses until memory runs out); we fail early with the key's name instead.
  */
-public final class ConfigException extends AempException {
+public final class ConfigException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** An error; the message should name the profile and the key. */

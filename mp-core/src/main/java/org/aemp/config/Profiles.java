@@ -2,6 +2,8 @@ package org.aemp.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.aemp.NodeConfig;
-import org.aemp.internal.kernel.Ids;
 
 /**
  * The profiles of one rc file, and the effective configuration they give, by AEMP 2.02's rules
@@ -47,23 +47,28 @@ public final class Profiles {
     /**
      * AEMP 2.02's built-in defaults D, in Perl's form: {@code monitor_timeout} 30,
      * {@code connect_interval} 2, {@code framing_format} {@code ["cbor","json","storable"]},
-     * {@code auth_offer} and {@code auth_accept} as {@link NodeConfig#DEFAULT_AUTH_OFFER} and
-     * {@link NodeConfig#DEFAULT_AUTH_ACCEPT}. They show in {@code aemp showconfig} exactly as Perl
-     * shows them; {@link EffectiveConfig#toNodeConfigBuilder()} treats this default framing list as
-     * "not configured" (see there).
+     * {@code auth_offer} {@link #DEFAULT_AUTH_OFFER} and {@code auth_accept}
+     * {@link #DEFAULT_AUTH_ACCEPT} (which {@code NodeConfig} uses too). They
+     * show in {@code aemp showconfig} exactly as Perl shows them; {@code NodeConfig.builder(EffectiveConfig)}
+     * treats this default framing list as "not configured" (see there).
      */
     public static final Map<String, Object> DEFAULTS;
 
     /** Perl's default {@code framing_format}. */
     public static final List<String> DEFAULT_FRAMING_FORMAT = List.of("cbor", "json", "storable");
+    /** AEMP's default {@code auth_offer}: the methods a node may send. */
+    public static final List<String> DEFAULT_AUTH_OFFER = List.of("tls_sha3_512", "hmac_sha3_512");
+    /** AEMP's default {@code auth_accept}: the methods announced in the greeting. */
+    public static final List<String> DEFAULT_AUTH_ACCEPT =
+            List.of("tls_sha3_512", "hmac_sha3_512", "tls_anon", "cleartext");
 
     static {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("monitor_timeout", 30L);
         d.put("connect_interval", 2L);
         d.put("framing_format", DEFAULT_FRAMING_FORMAT);
-        d.put("auth_offer", NodeConfig.DEFAULT_AUTH_OFFER);
-        d.put("auth_accept", NodeConfig.DEFAULT_AUTH_ACCEPT);
+        d.put("auth_offer", DEFAULT_AUTH_OFFER);
+        d.put("auth_accept", DEFAULT_AUTH_ACCEPT);
         DEFAULTS = PerlValues.copyMap(d, true);
     }
 
@@ -80,7 +85,24 @@ public final class Profiles {
      * is the host name, as {@code uname -n} gives it.
      */
     public static Profiles of(Map<String, ?> rc) {
-        return of(rc, Ids::hostName);
+        return of(rc, Profiles::hostName);
+    }
+
+    /**
+     * The host's name as {@code uname -n} gives it: the default profile name, and what {@code %n}
+     * in a node id stands for (AEMP's {@code %n}). {@code $HOSTNAME} if set, else the local host's
+     * name, else {@code localhost}.
+     */
+    public static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isEmpty()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     /**

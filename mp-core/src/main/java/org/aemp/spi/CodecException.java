@@ -1,12 +1,10 @@
 package org.aemp.spi;
 
-import org.aemp.AempException;
-
 /**
  * A message cannot be encoded, or the bytes received are not valid in the link's framing. The
  * message names the codec and what was wrong.
  */
-public class CodecException extends AempException {
+public class CodecException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public CodecException(String message) {

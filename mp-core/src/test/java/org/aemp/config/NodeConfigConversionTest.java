@@ -16,8 +16,8 @@ class NodeConfigConversionTest {
 
     @Test
     void perlWrittenWorkerBecomesANodeConfig() {
-        NodeConfig c = Profiles.of(Golden.parsed("perl-written.rc"), () -> "vm")
-                .effective("worker", Map.of()).toNodeConfigBuilder().build();
+        NodeConfig c = NodeConfig.builder(Profiles.of(Golden.parsed("perl-written.rc"), () -> "vm")
+                .effective("worker", Map.of())).build();
         assertThat(c.nodeId()).isEqualTo("worker/%n/%u");
         assertThat(c.binds()).containsExactly("*:4040");
         assertThat(c.seeds()).containsExactly("127.0.0.1:4040");
@@ -33,8 +33,8 @@ class NodeConfigConversionTest {
 
     @Test
     void section46ProfileBecomesANodeConfig() {
-        NodeConfig c = Profiles.of(Golden.parsed("section-4.6.rc"), () -> "vm")
-                .effective("p1", Map.of()).toNodeConfigBuilder().build();
+        NodeConfig c = NodeConfig.builder(Profiles.of(Golden.parsed("section-4.6.rc"), () -> "vm")
+                .effective("p1", Map.of())).build();
         assertThat(c.binds()).containsExactly("*:4040", "127.0.0.1:*");
         assertThat(c.seeds()).containsExactly("h1:4040", "h2:4040");
         assertThat(c.framingFormat()).contains(List.of("json", "storable"));
@@ -172,12 +172,13 @@ class NodeConfigConversionTest {
     void unusedKeysAreKeptButIgnored() {
         EffectiveConfig e = Profiles.of(Map.of("services", List.of(List.of("f", 1L)), "autocork", "1",
                 "nodelay", "0", "eval", "1;", "version", 1L), () -> "h").effective("h", Map.of());
-        e.toNodeConfigBuilder().build();
+        NodeConfig.builder(e).build();
         assertThat(e.values()).containsKeys("services", "autocork", "nodelay", "eval", "version");
     }
 
     private static NodeConfig convert(String profile, Map<String, Object> values) {
-        return Profiles.of(RcFile.empty(), () -> "h").effective(profile, values).toNodeConfigBuilder().build();
+        return NodeConfig.builder(Profiles.of(RcFile.empty(), () -> "h")
+                .effective(profile, values)).build();
     }
 
     private static Map<String, Object> map(String key, Object value) {

@@ -4,7 +4,8 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-import org.aemp.internal.Providers;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
 import org.aemp.spi.AuthMethod;
 import org.aemp.spi.Secret;
 import org.aemp.spi.Transcript;
@@ -74,8 +75,8 @@ class TlsAuthMethodsTest {
 
     @Test
     void serviceLoaderFindsBothByName() {
-        Map<String, AuthMethod> found = Providers.authMethods(
-                Providers.load(AuthMethod.class, getClass().getClassLoader()));
+        Map<String, AuthMethod> found = ServiceLoader.load(AuthMethod.class, getClass().getClassLoader()).stream()
+                .map(ServiceLoader.Provider::get).collect(Collectors.toMap(AuthMethod::name, m -> m));
 
         assertThat(found.get("tls_sha3_512")).isInstanceOf(TlsSha3512Auth.class);
         assertThat(found.get("tls_anon")).isInstanceOf(TlsAnonAuth.class);

@@ -19,12 +19,6 @@ import java.util.Set;
  */
 final class GlobalDatabase {
 
-    /** Where messages to other nodes go. */
-    @FunctionalInterface
-    interface Outbox {
-        void send(String node, Object... message);
-    }
-
     private final Outbox out;
     /** family -> key -> value: the union of all shards. */
     final Map<String, Map<String, Object>> global = new LinkedHashMap<>();

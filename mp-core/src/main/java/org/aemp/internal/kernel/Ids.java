@@ -1,7 +1,5 @@
 package org.aemp.internal.kernel;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.security.SecureRandom;
 
 /**
@@ -29,19 +27,6 @@ public final class Ids {
     public static String runiq() {
         String r = random(10);
         return r.substring(0, 9) + Character.toUpperCase(r.charAt(9));
-    }
-
-    /** The host's node name, as {@code uname -n} gives it (AEMP's {@code %n}). */
-    public static String hostName() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isEmpty()) {
-            return env;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
     }
 
     /**

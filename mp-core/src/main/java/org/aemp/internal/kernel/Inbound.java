@@ -1,7 +1,6 @@
 package org.aemp.internal.kernel;
 
 import java.util.List;
-import org.aemp.KillReason;
 
 /**
  * The network's view of the kernel: what arrives from other nodes. The mirror of {@link Remote}.
@@ -20,7 +19,7 @@ public interface Inbound {
 
     /**
      * The connection to {@code node} failed or could not be made: every monitor of that node's
-     * ports fires with {@code reason}, a {@code transport_error}.
+     * ports fires with {@code reason}, a {@code transport_error} ({@link Reasons#transportError}).
      */
-    void nodeDown(String node, KillReason reason);
+    void nodeDown(String node, List<Object> reason);
 }

@@ -1,41 +1,24 @@
 package org.aemp.internal.kernel;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import org.aemp.AempException;
-import org.aemp.DownHandler;
-import org.aemp.Guard;
-import org.aemp.KillReason;
-import org.aemp.Node;
-import org.aemp.NodeStats;
-import org.aemp.PortDownException;
-import org.aemp.PortId;
-import org.aemp.Receiver;
 import org.aemp.internal.SafeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local half of a node: the port table, delivery, kills, monitors, spawn, call and timers. It
- * knows other nodes only through {@link Remote}, and the network knows it only through
- * {@link #deliver}, {@link #nodeDown} and {@link #remoteKilled}.
+ * The local half of a node: the port table, delivery, kills, monitors, spawn and timers. It
+ * speaks its own small vocabulary (a port is a node id and a name, a kill reason a list, a
+ * registration a {@link Runnable} that cancels it) and knows the layers above only through the
+ * interfaces it defines: other nodes through {@link Remote}, the requests they answer through
+ * {@link NodePortRequests}. The network reaches it as {@link Inbound}.
  *
- * <p>Thread-safe. No method blocks; user code runs only on the worker pool.
+ * <p>Thread-safe. No method blocks; user code runs only on the {@link Workers}.
  */
 public final class Kernel implements Inbound {
     private static final Logger log = LoggerFactory.getLogger(Kernel.class);
@@ -44,164 +27,142 @@ public final class Kernel implements Inbound {
     /** The node-port tag of a spawn request, as AEMP 2.02 sends it. */
     public static final String SPAWN = "AnyEvent::MP::_spawn";
 
-    private final Node node;
     private final String id;
     private final PortNames names;
-    private final ExecutorService workers;
-    private final ScheduledExecutorService timer;
+    private final Workers workers;
+    private final Remote remote;
+    private final Predicate<Class<?>> extraTypes;
     private final Map<String, LocalPort> ports = new ConcurrentHashMap<>();
     private final RemoteMonitors remoteMonitors = new RemoteMonitors();
     private final Functions functions = new Functions();
     private final NodePortHandler nodePort;
-    private volatile Remote remote = Remote.NONE;
-    private volatile Predicate<Class<?>> extraTypes = type -> false;
-    private volatile boolean closing;
     private final int mailboxBusyMessages;
     private final long mailboxBusyBytes;
+    private volatile boolean closing;
 
     /**
-     * @param node the public face of this node, handed to callbacks
      * @param id the expanded node id
      * @param names the port-name source for this node
-     * @param workerThreads how many threads run callbacks
+     * @param workers runs every callback
+     * @param settings secure mode and the mailboxes' thresholds
+     * @param extraTypes value types beyond the plain ones that some codec can carry
+     * @param remote where messages for other nodes go
+     * @param above answers the node-port requests of the layers above
+     */
+    public Kernel(String id, PortNames names, Workers workers, Settings settings, Predicate<Class<?>> extraTypes,
+            Remote remote, NodePortRequests above) {
+        this.id = id;
+        this.names = names;
+        this.workers = workers;
+        this.extraTypes = extraTypes;
+        this.remote = remote;
+        this.mailboxBusyMessages = settings.mailboxBusyMessages();
+        this.mailboxBusyBytes = settings.mailboxBusyBytes();
+        this.nodePort = new NodePortHandler(this, settings.secure(), above);
+    }
+
+    /**
+     * How the kernel treats remote requests and full mailboxes.
+     *
      * @param secure refuse remote function calls other than spawns of registered functions
      * @param mailboxBusyMessages messages waiting in one mailbox above which it is busy
      * @param mailboxBusyBytes bytes (of messages from other nodes) waiting in one mailbox above which it is busy
      */
-    public Kernel(Node node, String id, PortNames names, int workerThreads, boolean secure, int mailboxBusyMessages,
-            long mailboxBusyBytes) {
-        this.node = node;
-        this.id = id;
-        this.names = names;
-        this.mailboxBusyMessages = mailboxBusyMessages;
-        this.mailboxBusyBytes = mailboxBusyBytes;
-        this.workers = new ForkJoinPool(workerThreads, workerFactory(id), null, true);
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread thread = new Thread(r, "aemp-" + id + "-timer");
-            thread.setDaemon(true);
-            return thread;
-        });
-        t.setRemoveOnCancelPolicy(true);
-        this.timer = t;
-        this.nodePort = new NodePortHandler(this, secure);
-    }
-
-    private static ForkJoinPool.ForkJoinWorkerThreadFactory workerFactory(String id) {
-        AtomicInteger n = new AtomicInteger();
-        return pool -> {
-            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-            t.setName("aemp-" + id + "-worker-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    public Node node() {
-        return node;
+    public record Settings(boolean secure, int mailboxBusyMessages, long mailboxBusyBytes) {
     }
 
     public String nodeId() {
         return id;
     }
 
-    public ExecutorService workers() {
-        return workers;
+    /** True if {@code node} is this node. */
+    public boolean isLocal(String node) {
+        return node.equals(id);
     }
 
     /** Runs {@code task} on a worker; once the node is closed, drops it instead of failing the caller. */
     void execute(Runnable task) {
-        try {
-            workers.execute(task);
-        } catch (RejectedExecutionException e) {
-            log.debug("node {} is closed: task dropped", id);
-        }
+        workers.executeOrDrop(task);
     }
 
-    public ScheduledExecutorService timer() {
-        return timer;
+    Remote remote() {
+        return remote;
     }
 
-    public Functions functions() {
+    Functions functions() {
         return functions;
     }
 
-    public NodePortHandler nodePort() {
-        return nodePort;
-    }
-
-    /** Attaches the network. */
-    public void attach(Remote remote) {
-        this.remote = remote;
-    }
-
-    /** Value types beyond the plain ones that some codec can carry (see {@code Codec.canEncode}). */
-    public void allowTypes(Predicate<Class<?>> extraTypes) {
-        this.extraTypes = extraTypes;
-    }
-
-    public Remote remote() {
-        return remote;
+    /**
+     * Allows remote nodes (and local spawns) to run {@code function} under {@code name}.
+     *
+     * @return unregisters it
+     */
+    public Runnable register(String name, PortHandler function) {
+        return functions.register(name, function);
     }
 
     // ---- ports ----
 
-    /** AEMP {@code port}: a new local port with this default receiver (null: none). */
-    public PortId newPort(Receiver defaultReceiver) {
-        PortId port = new PortId(id, names.newLocalName());
-        ports.put(port.name(), newLocalPort(port, defaultReceiver));
-        return port;
+    /**
+     * AEMP {@code port}: a new local port with this default receiver (null: none).
+     *
+     * @return its name
+     */
+    public String newPort(PortHandler defaultReceiver) {
+        String name = names.newLocalName();
+        ports.put(name, newLocalPort(name, defaultReceiver));
+        return name;
     }
 
-    /** AEMP {@code rcv $port, $cb}: replaces the default receiver, creating the port if needed. */
-    public void receive(PortId port, Receiver receiver) {
-        livePort(port).setDefault(receiver);
+    /**
+     * AEMP {@code rcv $port, $cb}: replaces the default receiver of local port {@code name},
+     * creating the port if needed.
+     *
+     * @throws IllegalArgumentException for the node port
+     */
+    public void receive(String name, PortHandler receiver) {
+        livePort(name).setDefault(receiver);
     }
 
-    /** AEMP {@code rcv $port, tag => $cb}: registers a tag receiver, creating the port if needed. */
-    public Guard receive(PortId port, String tag, Receiver receiver) {
-        LocalPort p = livePort(port);
+    /**
+     * AEMP {@code rcv $port, tag => $cb}: registers a tag receiver, creating the port if needed.
+     *
+     * @return unregisters it
+     * @throws IllegalArgumentException for the node port
+     */
+    public Runnable receive(String name, String tag, PortHandler receiver) {
+        LocalPort p = livePort(name);
         p.putTag(tag, receiver);
         return () -> p.removeTag(tag, receiver);
     }
 
-    private LocalPort newLocalPort(PortId port, Receiver receiver) {
-        return new LocalPort(this, port, receiver, new MailboxLoad(mailboxBusyMessages, mailboxBusyBytes));
+    private LocalPort newLocalPort(String name, PortHandler receiver) {
+        return new LocalPort(this, name, receiver, new MailboxLoad(mailboxBusyMessages, mailboxBusyBytes));
     }
 
-    private LocalPort livePort(PortId port) {
-        if (!isLocal(port)) {
-            throw new IllegalArgumentException("rcv can only be called on local ports: " + port + " is not on " + id);
-        }
-        if (port.isNodePort()) {
-            throw new IllegalArgumentException("cannot register receivers on the node port " + port);
+    private LocalPort livePort(String name) {
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("cannot register receivers on the node port " + id + "#");
         }
         while (true) {
-            LocalPort p = ports.computeIfAbsent(port.name(), n -> newLocalPort(port, null));
+            LocalPort p = ports.computeIfAbsent(name, n -> newLocalPort(n, null));
             if (!p.isDead()) {
                 return p;
             }
-            ports.remove(port.name(), p); // died between lookup and use: make a new one
+            ports.remove(name, p); // died between lookup and use: make a new one
         }
-    }
-
-    public boolean isLocal(PortId port) {
-        return port.node().equals(id);
-    }
-
-    /** True if the local port exists now. */
-    public boolean exists(String name) {
-        return ports.containsKey(name);
     }
 
     // ---- send ----
 
-    /** AEMP {@code snd}: delivers locally, or hands the message to the network. Never blocks. */
-    public void send(PortId to, List<Object> message) {
-        if (to.node().equals(id)) {
-            deliverLocal(id, to.name(), message, 0);
+    /** AEMP {@code snd} to {@code node#name}: delivers locally, or hands the message to the network. Never blocks. */
+    public void send(String node, String name, List<Object> message) {
+        if (node.equals(id)) {
+            deliverLocal(id, name, message, 0);
         } else {
             Messages.checkPlain(message, extraTypes);
-            sendRemote(to.node(), to.name(), message);
+            sendRemote(node, name, message);
         }
     }
 
@@ -209,12 +170,7 @@ public final class Kernel implements Inbound {
         if (TRACE.isTraceEnabled()) {
             TRACE.trace("SND {} <- {} {}", node, portName, body);
         }
-        Remote r = remote;
-        if (r == Remote.NONE) {
-            nodeDown(node, KillReason.transportError(node, "no known address"));
-            return;
-        }
-        r.send(node, Messages.withHead(portName, body));
+        remote.send(node, Messages.withHead(portName, body));
     }
 
     /** Delivers to a local port or the node port; returns the port if its mailbox is busy now. */
@@ -237,61 +193,53 @@ public final class Kernel implements Inbound {
      * AEMP {@code snd}, but only if the destination can take it now: false (and nothing sent) if
      * the local port's mailbox, or the link to the port's node, is busy. Never blocks.
      */
-    public boolean trySend(PortId to, List<Object> message) {
-        if (to.node().equals(id)) {
-            LocalPort p = to.isNodePort() ? null : ports.get(to.name());
+    public boolean trySend(String node, String name, List<Object> message) {
+        if (node.equals(id)) {
+            LocalPort p = name.isEmpty() ? null : ports.get(name);
             if (p != null && p.load.isBusy()) {
                 return false;
             }
-            deliverLocal(id, to.name(), message, 0);
+            deliverLocal(id, name, message, 0);
             return true;
         }
         Messages.checkPlain(message, extraTypes);
         if (TRACE.isTraceEnabled()) {
-            TRACE.trace("SND {} <- {} {}", to.node(), to.name(), message);
+            TRACE.trace("SND {} <- {} {}", node, name, message);
         }
-        Remote r = remote;
-        if (r == Remote.NONE) {
-            nodeDown(to.node(), KillReason.transportError(to.node(), "no known address"));
-            return true;
-        }
-        return r.trySend(to.node(), Messages.withHead(to.name(), message));
+        return remote.trySend(node, Messages.withHead(name, message));
     }
 
     /**
-     * Runs {@code ready} (on any thread; it must only hand off) once {@code to} can take messages:
-     * its mailbox, or the link to its node, is not busy; at once if it is not.
+     * Runs {@code ready} (on any thread; it must only hand off) once {@code node#name} can take
+     * messages: its mailbox, or the link to its node, is not busy; at once if it is not.
      */
-    public void whenReady(PortId to, Runnable ready) {
-        if (to.node().equals(id)) {
-            LocalPort p = to.isNodePort() ? null : ports.get(to.name());
+    public void whenReady(String node, String name, Runnable ready) {
+        if (node.equals(id)) {
+            LocalPort p = name.isEmpty() ? null : ports.get(name);
             if (p == null) {
                 ready.run();
             } else {
                 p.load.whenReady(ready);
             }
         } else {
-            remote.whenReady(to.node(), ready);
+            remote.whenReady(node, ready);
         }
     }
 
-    /** Kills local {@code port} with {@code mailbox_overflow} once more than {@code messages} wait (0: no limit). */
-    public void mailboxCapacity(PortId port, int messages) {
-        if (!isLocal(port) || port.isNodePort()) {
-            throw new IllegalArgumentException("mailbox capacity applies to local ports only: " + port);
-        }
-        LocalPort p = ports.get(port.name());
+    /** Kills local port {@code name} with {@code mailbox_overflow} once more than {@code messages} wait (0: no limit). */
+    public void mailboxCapacity(String name, int messages) {
+        LocalPort p = ports.get(name);
         if (p != null) {
             p.capacity(messages);
         }
     }
 
     /** Local ports whose mailbox is busy now. */
-    public List<NodeStats.Mailbox> busyMailboxes() {
-        List<NodeStats.Mailbox> busy = new java.util.ArrayList<>();
+    public List<BusyMailbox> busyMailboxes() {
+        List<BusyMailbox> busy = new ArrayList<>();
         for (LocalPort p : ports.values()) {
             if (p.load.isBusy()) {
-                busy.add(new NodeStats.Mailbox(p.id, p.load.messages(), p.load.bytes()));
+                busy.add(new BusyMailbox(p.name, p.load.messages(), p.load.bytes()));
             }
         }
         return busy;
@@ -321,67 +269,76 @@ public final class Kernel implements Inbound {
 
     // ---- kill ----
 
-    /** AEMP {@code kil}: kills a port, locally later or remotely with {@code kil1}. */
-    public void kill(PortId port, KillReason reason) {
-        if (port.isNodePort()) {
-            throw new IllegalArgumentException("cannot kill a node port: " + port);
+    /**
+     * AEMP {@code kil}: kills {@code node#name}, locally later or remotely with {@code kil1}.
+     *
+     * @param reason unmodifiable; empty for a normal exit
+     * @throws IllegalArgumentException for a node port, which cannot be killed
+     */
+    public void kill(String node, String name, List<Object> reason) {
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("cannot kill a node port: " + node + "#");
         }
-        if (isLocal(port)) {
-            LocalPort p = ports.get(port.name());
+        if (node.equals(id)) {
+            LocalPort p = ports.get(name);
             if (p != null) {
                 p.kill(reason);
             }
         } else {
-            sendRemote(port.node(), "", Messages.concat(List.of("kil1", port.name()), reason.values()));
+            sendRemote(node, "", Messages.concat(List.of("kil1", name), reason));
         }
     }
 
-    void portDied(LocalPort port, KillReason reason, List<MonitorAction.Entry> monitors, Throwable cause) {
-        ports.remove(port.id.name(), port);
+    void portDied(LocalPort port, List<Object> reason, List<MonitorAction.Entry> monitors, Throwable cause) {
+        ports.remove(port.name, port);
         boolean watched = false;
         for (MonitorAction.Entry e : monitors) {
             watched = true;
-            fire(e, port.id.name(), reason);
+            fire(e, port.name, reason);
         }
-        if (!watched && !reason.isNormal() && !closing) {
+        if (!watched && !reason.isEmpty() && !closing) {
             if (cause != null) {
-                log.error("{} died unmonitored: {}", port.id, SafeText.of(reason), cause);
+                log.error("{} died unmonitored: {}", port.qualifiedName(), SafeText.of(reason), cause);
             } else {
-                log.error("{} died unmonitored: {}", port.id, SafeText.of(reason));
+                log.error("{} died unmonitored: {}", port.qualifiedName(), SafeText.of(reason));
             }
         } else if (log.isDebugEnabled()) {
-            log.debug("{} died: {}", port.id, reason, cause);
+            log.debug("{} died: {}", port.qualifiedName(), reason.isEmpty() ? "(normal)" : reason, cause);
         }
     }
 
     // ---- monitors ----
 
-    /** AEMP {@code mon $port, $cb}. */
-    public Guard monitor(PortId port, DownHandler handler) {
-        return monitor(port, new MonitorAction.Callback(handler));
+    /**
+     * AEMP {@code mon $port, $cb}: {@code action} learns once why {@code node#name} died.
+     *
+     * @return cancels the monitor (for a remote port, cancelling the last one sends {@code mon0})
+     */
+    public Runnable monitor(String node, String name, DownAction action) {
+        return monitor(node, name, new MonitorAction.Callback(action));
     }
 
-    /** AEMP {@code mon $port, $rcvport}. */
-    public Guard monitorKill(PortId port, PortId victim) {
-        return monitor(port, new MonitorAction.KillPort(victim));
+    /** AEMP {@code mon $port, $rcvport}: an abnormal death of {@code node#name} kills {@code victimNode#victimName}. */
+    public Runnable monitorKill(String node, String name, String victimNode, String victimName) {
+        return monitor(node, name, new MonitorAction.KillPort(victimNode, victimName));
     }
 
-    /** AEMP {@code mon $port, $rcvport, @msg}. */
-    public Guard monitorSend(PortId port, PortId to, List<Object> message) {
-        return monitor(port, new MonitorAction.SendTo(to, message));
+    /** AEMP {@code mon $port, $rcvport, @msg}: the death of {@code node#name} sends {@code message} and the reason. */
+    public Runnable monitorSend(String node, String name, String toNode, String toName, List<Object> message) {
+        return monitor(node, name, new MonitorAction.SendTo(toNode, toName, message));
     }
 
-    private Guard monitor(PortId port, MonitorAction action) {
+    private Runnable monitor(String node, String name, MonitorAction action) {
         MonitorAction.Entry entry = new MonitorAction.Entry(action);
-        if (isLocal(port)) {
-            if (port.isNodePort()) {
-                return Guard.none(); // the local node port never dies
+        if (node.equals(id)) {
+            if (name.isEmpty()) {
+                return () -> { }; // the local node port never dies
             }
-            LocalPort p = ports.get(port.name());
+            LocalPort p = ports.get(name);
             if (p == null || !p.addMonitor(entry)) {
                 // AEMP calls the action for a port that does not exist; we always defer it
-                execute(() -> fire(entry, port.name(), KillReason.noSuchPort(port)));
-                return () -> entry.claim();
+                execute(() -> fire(entry, name, Reasons.noSuchPort(node, name)));
+                return entry::claim;
             }
             return () -> {
                 if (entry.claim()) {
@@ -389,8 +346,6 @@ public final class Kernel implements Inbound {
                 }
             };
         }
-        String node = port.node();
-        String name = port.name();
         remoteMonitors.add(node, name, entry, () -> {
             if (!name.isEmpty()) {
                 sendRemote(node, "", List.of("mon1", name));
@@ -407,7 +362,7 @@ public final class Kernel implements Inbound {
         };
     }
 
-    private void fire(MonitorAction.Entry entry, String portName, KillReason reason) {
+    private void fire(MonitorAction.Entry entry, String portName, List<Object> reason) {
         if (!entry.claim()) {
             return;
         }
@@ -415,24 +370,24 @@ public final class Kernel implements Inbound {
         if (action instanceof MonitorAction.Callback c) {
             execute(() -> {
                 try {
-                    c.handler().down(reason);
+                    c.action().down(reason);
                 } catch (RuntimeException | Error e) {
                     log.warn("monitor callback for {} threw; ignored", portName, e);
                 }
             });
         } else if (action instanceof MonitorAction.KillPort k) {
-            if (!reason.isNormal()) {
-                kill(k.victim(), reason);
+            if (!reason.isEmpty()) {
+                kill(k.node(), k.name(), reason);
             }
         } else if (action instanceof MonitorAction.SendTo s) {
-            send(s.to(), Messages.concat(s.message(), reason.values()));
+            send(s.node(), s.name(), Messages.concat(s.message(), reason));
         } else if (action instanceof MonitorAction.RemoteWatch w) {
-            remote.sendIfUp(w.node(), Messages.concat(List.of("", "kil0", portName), reason.values()));
+            remote.sendIfUp(w.node(), Messages.concat(List.of("", "kil0", portName), reason));
         }
     }
 
     /** A remote node told us ({@code kil0}) that its port {@code port}, which we monitor, died. */
-    public void remoteKilled(String node, String port, KillReason reason) {
+    void remoteKilled(String node, String port, List<Object> reason) {
         for (MonitorAction.Entry e : remoteMonitors.take(node, port)) {
             fire(e, port, reason);
         }
@@ -444,7 +399,7 @@ public final class Kernel implements Inbound {
      * ports are forgotten.
      */
     @Override
-    public void nodeDown(String node, KillReason reason) {
+    public void nodeDown(String node, List<Object> reason) {
         for (Map.Entry<String, List<MonitorAction.Entry>> port : remoteMonitors.takeAll(node).entrySet()) {
             for (MonitorAction.Entry e : port.getValue()) {
                 fire(e, port.getKey(), reason);
@@ -469,18 +424,22 @@ public final class Kernel implements Inbound {
         }
     }
 
-    // ---- spawn, call, peval, timers ----
+    // ---- spawn, port context, timers ----
 
-    /** AEMP {@code spawn}: returns the new port's id at once; the target creates it. */
-    public PortId spawn(String nodeOrPort, String function, List<Object> args) {
+    /**
+     * AEMP {@code spawn}: asks {@code node} to create a port by running {@code function}.
+     *
+     * @return the new port's name, at once; the target creates it
+     * @throws IllegalArgumentException if {@code function} has no {@code ::}
+     */
+    public String spawn(String node, String function, List<Object> args) {
         if (!function.contains("::")) {
             throw new IllegalArgumentException("init function '" + function
                     + "' must be a fully qualified name containing '::' (use '::name' for main)");
         }
-        String node = PortId.nodeOf(nodeOrPort);
         String name = names.newSpawnName();
-        send(PortId.nodePort(node), Messages.concat(List.of(SPAWN, name, function), args));
-        return new PortId(node, name);
+        send(node, "", Messages.concat(List.of(SPAWN, name, function), args));
+        return name;
     }
 
     /** Runs a spawn request that arrived here: creates the port and runs its init function on it. */
@@ -491,91 +450,54 @@ public final class Kernel implements Inbound {
                     + " (register it with Node.register)", SafeText.of(source), SafeText.of(name), SafeText.of(function));
             return;
         }
-        PortId portId = new PortId(id, name);
-        LocalPort port = newLocalPort(portId, null);
+        LocalPort port = newLocalPort(name, null);
         if (ports.putIfAbsent(name, port) != null) {
-            log.warn("spawn request from {} refused: port {} already exists", SafeText.of(source), SafeText.of(portId));
+            log.warn("spawn request from {} refused: port {} already exists", SafeText.of(source),
+                    SafeText.of(id + "#" + name));
             return;
         }
         port.execute(p -> {
-            init.get().run(p, args);
-            if (!p.hasReceivers()) {
+            init.get().receive(p, args);
+            if (!port.hasReceivers()) {
                 // AEMP: the init function creates the port with rcv; without one there is no port
-                p.kill(KillReason.noSuchPort(portId));
+                port.kill(Reasons.noSuchPort(id, name));
             }
         });
     }
 
     /**
-     * AEMP {@code cal}: sends {@code message} plus a fresh reply port's id to {@code to} and
-     * completes with the first reply. With a timeout it fails with {@link TimeoutException} when
-     * none came in time; without one it monitors {@code to} and fails with
-     * {@link PortDownException} if that port dies first.
+     * AEMP {@code peval}: runs {@code task} in the context of local port {@code name}, on its
+     * worker, serialized with its callbacks; if the port dies first, the task is told instead.
+     *
+     * @return false if there is no such port (the task is not run)
      */
-    public CompletableFuture<List<Object>> call(PortId to, Duration timeout, List<Object> message) {
-        CompletableFuture<List<Object>> result = new CompletableFuture<>();
-        PortId reply = newPort((ctx, reply1) -> {
-            ctx.kill();
-            result.complete(reply1);
-        });
-        Guard watch = timeout != null
-                ? after(timeout, () -> result.completeExceptionally(
-                        new TimeoutException("no reply from " + to + " within " + timeout)))
-                : monitor(to, reason -> result.completeExceptionally(new PortDownException(to, reason)));
-        result.whenComplete((v, e) -> {
-            watch.close();
-            kill(reply, KillReason.NORMAL);
-        });
-        try {
-            send(to, Messages.concat(message, List.of(reply.toString())));
-        } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-            throw e;
-        }
-        return result;
-    }
-
-    /** AEMP {@code peval}: runs {@code body} in the context of local port {@code port}. */
-    public <T> CompletableFuture<T> peval(PortId port, Callable<T> body) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        LocalPort p = isLocal(port) ? ports.get(port.name()) : null;
+    public boolean runInPort(String name, PortTask task) {
+        LocalPort p = ports.get(name);
         if (p == null) {
-            result.completeExceptionally(new AempException("peval: no such local port " + port));
-            return result;
+            return false;
         }
-        p.execute(new PortTask() {
-            @Override
-            public void run(LocalPort lp) throws Exception {
-                try {
-                    result.complete(body.call());
-                } catch (Exception | Error e) {
-                    result.completeExceptionally(e);
-                    throw e;
-                }
-            }
-
-            @Override
-            public void dropped() {
-                result.completeExceptionally(new AempException("peval: port " + port + " died first"));
-            }
-        });
-        return result;
+        p.execute(task);
+        return true;
     }
 
-    /** AEMP {@code after $seconds, $cb}: runs {@code task} on a worker after {@code delay}. */
-    public Guard after(Duration delay, Runnable task) {
-        ScheduledFuture<?> f = timer.schedule(() -> execute(() -> {
+    /**
+     * AEMP {@code after $seconds, $cb}: runs {@code task} on a worker after {@code delay}.
+     *
+     * @return cancels it
+     */
+    public Runnable after(Duration delay, Runnable task) {
+        ScheduledFuture<?> f = workers.schedule(delay, () -> execute(() -> {
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
                 log.warn("timer callback threw; ignored", e);
             }
-        }), delay.toNanos(), TimeUnit.NANOSECONDS);
+        }));
         return () -> f.cancel(false);
     }
 
-    void callbackFailed(PortId port, Throwable t) {
-        log.debug("callback of {} threw", port, t);
+    void callbackFailed(LocalPort port, Throwable t) {
+        log.debug("callback of {} threw", port.qualifiedName(), t);
     }
 
     // ---- lifecycle ----
@@ -586,32 +508,9 @@ public final class Kernel implements Inbound {
      */
     public void killAll() {
         closing = true;
-        KillReason reason = KillReason.of("shutdown", "node " + id + " is closing");
+        List<Object> reason = List.of("shutdown", "node " + id + " is closing");
         for (LocalPort p : ports.values()) {
             p.kill(reason);
         }
     }
-
-    /** Waits up to {@code grace} until no callback runs and no mailbox holds work. */
-    public void awaitQuiet(Duration grace) {
-        ((ForkJoinPool) workers).awaitQuiescence(grace.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** Stops the timer and the workers, waiting up to {@code grace} for running callbacks. */
-    public void stop(Duration grace) {
-        closing = true;
-        timer.shutdownNow();
-        awaitQuiet(grace);
-        workers.shutdown();
-        try {
-            if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("node {}: callbacks still running after {}; abandoning them", id, grace);
-                workers.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            workers.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
-    }
-
 }

@@ -6,11 +6,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.aemp.Context;
-import org.aemp.KillReason;
-import org.aemp.Node;
-import org.aemp.PortId;
-import org.aemp.Receiver;
 
 /**
  * One local port: its receivers, its mailbox and its monitors.
@@ -24,30 +19,31 @@ import org.aemp.Receiver;
  *
  * <p>Thread-safe. The fields marked "worker" are confined to the thread draining the mailbox.
  */
-final class LocalPort implements Runnable, Context {
+final class LocalPort implements Runnable, Port {
     /** How many entries one turn handles before the worker is given back to the pool, for fairness. */
     private static final int BATCH = 256;
 
-    final PortId id;
+    final String name;
     private final Kernel kernel;
     private final ConcurrentLinkedQueue<Object> mailbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final Map<String, Receiver> tags = new ConcurrentHashMap<>(4);
-    private volatile Receiver defaultReceiver;
+    private final Map<String, PortHandler> tags = new ConcurrentHashMap<>(4);
+    private volatile PortHandler defaultReceiver;
     final MailboxLoad load;
     private volatile int capacity; // 0: none
-    private volatile KillReason overflow; // set once the mailbox went over its capacity
+    private volatile List<Object> overflow; // set once the mailbox went over its capacity
 
     private List<MonitorAction.Entry> monitors = new ArrayList<>(2); // guarded by this; null once dead
     private volatile boolean dead;
 
     private Thread runner; // worker: the thread draining the mailbox now
     private String sourceNode = ""; // worker
-    private KillReason selfKill; // worker: a kill issued by the running callback
+    private List<Object> selfKill; // worker: a kill issued by the running callback
+    private Object attachment; // worker: the API's view of this port, made on first use
 
-    LocalPort(Kernel kernel, PortId id, Receiver defaultReceiver, MailboxLoad load) {
+    LocalPort(Kernel kernel, String name, PortHandler defaultReceiver, MailboxLoad load) {
         this.kernel = kernel;
-        this.id = id;
+        this.name = name;
         this.defaultReceiver = defaultReceiver;
         this.load = load;
     }
@@ -68,7 +64,7 @@ final class LocalPort implements Runnable, Context {
         boolean busy = load.added(bytes);
         int cap = capacity;
         if (cap > 0 && load.messages() > cap && overflow == null) {
-            overflow = KillReason.of(KillReason.MAILBOX_OVERFLOW, load.messages() + " messages waiting, capacity " + cap);
+            overflow = List.of(Reasons.MAILBOX_OVERFLOW, load.messages() + " messages waiting, capacity " + cap);
             if (scheduled.compareAndSet(false, true)) {
                 kernel.execute(this);
             }
@@ -82,7 +78,7 @@ final class LocalPort implements Runnable, Context {
     }
 
     /** Kills the port: after the running callback if called from it, else in mailbox order. */
-    void kill(KillReason reason) {
+    void kill(List<Object> reason) {
         if (runner == Thread.currentThread()) {
             if (selfKill == null) {
                 selfKill = reason;
@@ -111,15 +107,15 @@ final class LocalPort implements Runnable, Context {
         }
     }
 
-    void setDefault(Receiver receiver) {
+    void setDefault(PortHandler receiver) {
         defaultReceiver = receiver;
     }
 
-    void putTag(String tag, Receiver receiver) {
+    void putTag(String tag, PortHandler receiver) {
         tags.put(tag, receiver);
     }
 
-    void removeTag(String tag, Receiver receiver) {
+    void removeTag(String tag, PortHandler receiver) {
         tags.remove(tag, receiver);
     }
 
@@ -184,7 +180,7 @@ final class LocalPort implements Runnable, Context {
                 }
                 handle(entry);
                 if (selfKill != null) {
-                    KillReason reason = selfKill;
+                    List<Object> reason = selfKill;
                     selfKill = null;
                     die(reason, null);
                 }
@@ -222,16 +218,16 @@ final class LocalPort implements Runnable, Context {
     private void dispatch(List<Object> message) throws Exception {
         if (!tags.isEmpty() && !message.isEmpty()) {
             String tag = Messages.tagOf(message.get(0));
-            Receiver tagged = tag == null ? null : tags.get(tag);
+            PortHandler tagged = tag == null ? null : tags.get(tag);
             if (tagged != null) {
                 tagged.receive(this, message.subList(1, message.size()));
                 return;
             }
         }
-        Receiver receiver = defaultReceiver;
+        PortHandler receiver = defaultReceiver;
         if (receiver == null) {
             selfKill = null;
-            die(KillReason.of(KillReason.UNHANDLED_MESSAGE,
+            die(List.of(Reasons.UNHANDLED_MESSAGE,
                     "no callback found for message '" + Messages.describeTag(message) + "'"), null);
             return;
         }
@@ -239,16 +235,16 @@ final class LocalPort implements Runnable, Context {
     }
 
     private void failed(Throwable t) {
-        kernel.callbackFailed(id, t);
+        kernel.callbackFailed(this, t);
         selfKill = null;
-        die(KillReason.die(Messages.dieText(t)), t);
+        die(Reasons.die(Messages.dieText(t)), t);
         if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
             throw (VirtualMachineError) t;
         }
     }
 
     /** The port's death: runs once, on the port's worker. */
-    private void die(KillReason reason, Throwable cause) {
+    private void die(List<Object> reason, Throwable cause) {
         List<MonitorAction.Entry> fired;
         synchronized (this) {
             if (monitors == null) {
@@ -267,16 +263,11 @@ final class LocalPort implements Runnable, Context {
         kernel.portDied(this, reason, fired, cause);
     }
 
-    // ---- Context ----
+    // ---- Port ----
 
     @Override
-    public PortId self() {
-        return id;
-    }
-
-    @Override
-    public Node node() {
-        return kernel.node();
+    public String name() {
+        return name;
     }
 
     @Override
@@ -290,8 +281,23 @@ final class LocalPort implements Runnable, Context {
     }
 
     @Override
+    public Object attachment() {
+        return attachment;
+    }
+
+    @Override
+    public void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    /** The port's id, {@code node#name}, for logs. */
+    String qualifiedName() {
+        return kernel.nodeId() + "#" + name;
+    }
+
+    @Override
     public String toString() {
-        return "port " + id;
+        return "port " + qualifiedName();
     }
 
     /** A message in the mailbox. */
@@ -299,6 +305,6 @@ final class LocalPort implements Runnable, Context {
     }
 
     /** A kill in the mailbox. */
-    private record Kill(KillReason reason) {
+    private record Kill(List<Object> reason) {
     }
 }

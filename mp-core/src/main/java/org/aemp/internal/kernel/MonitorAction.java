@@ -1,8 +1,6 @@
 package org.aemp.internal.kernel;
 
 import java.util.List;
-import org.aemp.DownHandler;
-import org.aemp.PortId;
 
 /**
  * What a monitor does when its port dies: the four AEMP {@code mon} forms, plus the watch a
@@ -12,15 +10,15 @@ import org.aemp.PortId;
 sealed interface MonitorAction {
 
     /** {@code mon $port, $callback}: call the handler, for any reason. */
-    record Callback(DownHandler handler) implements MonitorAction {
+    record Callback(DownAction action) implements MonitorAction {
     }
 
-    /** {@code mon $port, $rcvport}: kill {@code victim} with the same reason, if it is abnormal. */
-    record KillPort(PortId victim) implements MonitorAction {
+    /** {@code mon $port, $rcvport}: kill {@code node#name} with the same reason, if it is abnormal. */
+    record KillPort(String node, String name) implements MonitorAction {
     }
 
-    /** {@code mon $port, $rcvport, @msg}: send {@code message} plus the reason to {@code to}, always. */
-    record SendTo(PortId to, List<Object> message) implements MonitorAction {
+    /** {@code mon $port, $rcvport, @msg}: send {@code message} plus the reason to {@code node#name}, always. */
+    record SendTo(String node, String name, List<Object> message) implements MonitorAction {
     }
 
     /** A remote node's {@code mon1}: tell {@code node} with {@code kil0} when the port dies. */

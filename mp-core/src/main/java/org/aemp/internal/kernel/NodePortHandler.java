@@ -2,26 +2,22 @@ package org.aemp.internal.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.aemp.KillReason;
-import org.aemp.PortId;
 import org.aemp.internal.SafeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Answers the requests that arrive at this node's node port ({@code ["", tag, args...]}), as AEMP
- * 2.02's kernel does: {@code mon1 mon0 kil0 kil1 snd can time eval devnull}, spawn, the {@code g_*}
- * requests of the global service, requests handled {@linkplain #handleInline inline} (data
- * connections), and calls of registered functions. Errors are logged here and
+ * 2.02's kernel does: {@code mon1 mon0 kil0 kil1 snd can time eval devnull}, spawn, the requests
+ * the layers above answer ({@link NodePortRequests}: the {@code g_*} requests of the global
+ * service, data connections), and calls of registered functions. Errors are logged here and
  * never answered, as in AEMP.
  *
  * <p>Thread-safe; runs on the network's event loop or the local sender's thread, so it never blocks
  * and never runs user code itself (functions and init functions go to the workers).
  */
-public final class NodePortHandler {
+final class NodePortHandler {
     private static final Logger log = LoggerFactory.getLogger(NodePortHandler.class);
     private static final Set<String> BUILT_IN =
             Set.of("", "mon0", "mon1", "kil0", "kil1", "snd", "can", "time", "eval", "devnull", Kernel.SPAWN);
@@ -30,27 +26,12 @@ public final class NodePortHandler {
 
     private final Kernel kernel;
     private final boolean secure;
-    private volatile GlobalRequests global = GlobalRequests.IGNORE;
-    private final Map<String, Request> inline = new ConcurrentHashMap<>();
+    private final NodePortRequests above;
 
-    NodePortHandler(Kernel kernel, boolean secure) {
+    NodePortHandler(Kernel kernel, boolean secure, NodePortRequests above) {
         this.kernel = kernel;
         this.secure = secure;
-    }
-
-    /** Handles the {@code g_*} requests from now on (the global service). */
-    public void attach(GlobalRequests global) {
-        this.global = global;
-    }
-
-    /**
-     * Handles the requests tagged {@code tag} with {@code request} from now on: on the thread that
-     * receives them, in the order they arrive (a later request from the same node, {@code time}
-     * say, is answered after it), unlike registered functions, which run on workers. Such a
-     * request must be quick and never block or run user code.
-     */
-    public void handleInline(String tag, Request request) {
-        inline.put(tag, request);
+        this.above = above;
     }
 
     /** Handles one node-port request from {@code source}: {@code [tag, args...]}. Never throws. */
@@ -78,32 +59,32 @@ public final class NodePortHandler {
             case "mon1" -> {
                 String port = text(args, 0, "port name");
                 if (!kernel.watchedBy(source, port)) {
-                    kernel.send(PortId.nodePort(source), Messages.concat(List.of("kil0", port),
-                            KillReason.noSuchPort(new PortId(kernel.nodeId(), port)).values()));
+                    kernel.send(source, "", Messages.concat(List.of("kil0", port),
+                            Reasons.noSuchPort(kernel.nodeId(), port)));
                 }
             }
             case "mon0" -> kernel.unwatchedBy(source, text(args, 0, "port name"));
             case "kil0" -> kernel.remoteKilled(source, text(args, 0, "port name"),
-                    KillReason.of(args.subList(1, args.size())));
+                    Reasons.copy(args.subList(1, args.size())));
             case "kil1" -> {
                 String port = text(args, 0, "port name");
                 if (port.isEmpty()) {
                     throw new IllegalArgumentException("kil1 cannot kill the node port");
                 }
-                kernel.kill(new PortId(kernel.nodeId(), port), KillReason.of(args.subList(1, args.size())));
+                kernel.kill(kernel.nodeId(), port, Reasons.copy(args.subList(1, args.size())));
             }
-            case "snd" -> kernel.send(PortId.parse(text(args, 0, "port id")), args.subList(1, args.size()));
+            case "snd" -> {
+                String to = text(args, 0, "port id");
+                kernel.send(nodeOf(to), nameOf(to), args.subList(1, args.size()));
+            }
             case "can" -> reply(args.subList(1, args.size()), knows(text(args, 0, "tag")));
             case "time" -> reply(args, System.currentTimeMillis() / 1000.0);
             case "eval" -> eval(source, args);
             case Kernel.SPAWN -> kernel.spawnHere(source, text(args, 0, "port name"),
                     text(args, 1, "init function"), args.subList(2, args.size()));
             default -> {
-                Request r = inline.get(tag);
-                if (r != null) {
-                    r.handle(source, args);
-                } else if (tag.startsWith("g_")) {
-                    global.handle(source, tag, args);
+                if (above.handles(tag)) {
+                    above.handle(source, tag, args);
                 } else {
                     call(source, tag, args);
                 }
@@ -112,8 +93,7 @@ public final class NodePortHandler {
     }
 
     private boolean knows(String tag) {
-        return BUILT_IN.contains(tag) || tag.startsWith("g_") || inline.containsKey(tag)
-                || kernel.functions().contains(tag);
+        return BUILT_IN.contains(tag) || above.handles(tag) || kernel.functions().contains(tag);
     }
 
     private void eval(String source, List<Object> args) {
@@ -148,10 +128,9 @@ public final class NodePortHandler {
                     SafeText.of(function), SafeText.of(source));
             return;
         }
-        PortId self = PortId.nodePort(kernel.nodeId());
         kernel.execute(() -> {
             try {
-                f.get().run(new FunctionContext(kernel, self, source), args);
+                f.get().receive(new FunctionPort(source), args);
             } catch (Exception | Error e) {
                 log.warn("function '{}' called by {} threw", SafeText.of(function), SafeText.of(source), e);
             }
@@ -160,8 +139,28 @@ public final class NodePortHandler {
 
     /** Sends {@code results} to a reply spec: a port id followed by elements to put in front. */
     private void reply(List<Object> spec, Object... results) {
-        PortId to = PortId.parse(text(spec, 0, "reply port"));
-        kernel.send(to, Messages.concat(spec.subList(1, spec.size()), Messages.wrap(results)));
+        String to = text(spec, 0, "reply port");
+        kernel.send(nodeOf(to), nameOf(to), Messages.concat(spec.subList(1, spec.size()), Messages.wrap(results)));
+    }
+
+    /**
+     * The node of a port id as AEMP writes it, {@code node#name} (a bare node id names that
+     * node's node port).
+     *
+     * @throws IllegalArgumentException if the node part is empty
+     */
+    static String nodeOf(String portId) {
+        int hash = portId.indexOf('#');
+        if (hash == 0 || portId.isEmpty()) {
+            throw new IllegalArgumentException("invalid port id '" + portId + "': expected <node>#<port>");
+        }
+        return hash < 0 ? portId : portId.substring(0, hash);
+    }
+
+    /** The name part of a port id ({@code ""} for a bare node id). */
+    static String nameOf(String portId) {
+        int hash = portId.indexOf('#');
+        return hash < 0 ? "" : portId.substring(hash + 1);
     }
 
     private static String text(List<Object> args, int i, String what) {
@@ -176,21 +175,5 @@ public final class NodePortHandler {
             return v.toString();
         }
         throw new IllegalArgumentException(what + " must be a string, got " + v.getClass().getSimpleName());
-    }
-
-    /** A request handled {@linkplain #handleInline inline}. */
-    @FunctionalInterface
-    public interface Request {
-        void handle(String source, List<Object> args);
-    }
-
-    /** Handles the {@code g_*} requests of the global service. */
-    @FunctionalInterface
-    public interface GlobalRequests {
-        void handle(String source, String tag, List<Object> args);
-
-        /** Used until a global service is attached: logs and drops. */
-        GlobalRequests IGNORE = (source, tag, args) ->
-                log.debug("global request {} from {} ignored: no global service on this node", tag, source);
     }
 }

@@ -2,8 +2,8 @@ package org.aemp.internal.kernel;
 
 /** A block run in a port's context, on its worker: psub and peval bodies, spawn init functions. */
 @FunctionalInterface
-interface PortTask {
-    void run(LocalPort port) throws Exception;
+public interface PortTask {
+    void run(Port port) throws Exception;
 
     /** Called instead of {@link #run} if the port dies before the block's turn. */
     default void dropped() {

@@ -4,8 +4,7 @@ import java.util.List;
 
 /**
  * The kernel's view of the network: where messages for other nodes go. Implemented by the link
- * layer; {@link #NONE} stands in until a network is attached (and on nodes with none).
- * Implementations are thread-safe and never block.
+ * layer, the mirror of {@link Inbound}. Implementations are thread-safe and never block.
  */
 public interface Remote {
 
@@ -28,41 +27,6 @@ public interface Remote {
     /** Like {@link #send}, but only if a connection to {@code node} is up; never connects. */
     void sendIfUp(String node, List<?> message);
 
-    /** True if a connection to {@code node} is established. */
-    boolean isUp(String node);
-
     /** The ids of all nodes with an established connection. */
     List<String> upNodes();
-
-    /** No network: every remote send fails at once with {@code no known address}. */
-    Remote NONE = new Remote() {
-        @Override
-        public void send(String node, List<?> message) {
-            // nothing can reach another node; the kernel fires that node's monitors
-        }
-
-        @Override
-        public void sendIfUp(String node, List<?> message) {
-        }
-
-        @Override
-        public boolean trySend(String node, List<?> message) {
-            return true; // goes where send goes: nowhere, and the node's monitors fire
-        }
-
-        @Override
-        public void whenReady(String node, Runnable ready) {
-            ready.run();
-        }
-
-        @Override
-        public boolean isUp(String node) {
-            return false;
-        }
-
-        @Override
-        public List<String> upNodes() {
-            return List.of();
-        }
-    };
 }

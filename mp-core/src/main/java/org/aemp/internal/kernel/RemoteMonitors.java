@@ -53,9 +53,4 @@ final class RemoteMonitors {
         Map<String, List<MonitorAction.Entry>> ports = byNode.remove(node);
         return ports == null ? Map.of() : ports;
     }
-
-    /** True if this node monitors anything on {@code node}. */
-    synchronized boolean watches(String node) {
-        return byNode.containsKey(node);
-    }
 }

@@ -10,12 +10,10 @@ import io.netty.channel.group.ChannelGroup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
-import org.aemp.spi.Transport;
 
 /**
  * Listens on the node's binds and admits accepted connections to a handshake, or refuses them at
@@ -25,7 +23,6 @@ final class Acceptor {
     private final EventLoopGroup group;
     private final Transport transport;
     private final ChannelGroup channels;
-    private final Duration liveness;
     private final Admission admission;
     private final RefusalLog refusals;
     private final NetworkCounters failures;
@@ -36,13 +33,12 @@ final class Acceptor {
     /**
      * @param handshakes makes the handshake of an admitted connection
      */
-    Acceptor(EventLoopGroup group, Transport transport, ChannelGroup channels, Duration liveness, Admission admission,
+    Acceptor(EventLoopGroup group, Transport transport, ChannelGroup channels, Admission admission,
             int maxPerAddress, RefusalLog refusals, NetworkCounters failures,
             Function<Admission.Ticket, HandshakeHandler> handshakes) {
         this.group = group;
         this.transport = transport;
         this.channels = channels;
-        this.liveness = liveness;
         this.admission = admission;
         this.maxPerAddress = maxPerAddress;
         this.refusals = refusals;
@@ -90,7 +86,7 @@ final class Acceptor {
                         admit(ch);
                     }
                 });
-        Dialer.socketOptions(transport, liveness).forEach((o, v) -> setChildOption(b, o, v));
+        Dialer.socketOptions().forEach((o, v) -> setChildOption(b, o, v));
         ChannelFuture f = b.bind(address).awaitUninterruptibly();
         if (!f.isSuccess()) {
             throw new IOException("cannot listen on " + Addresses.format(address) + " (bind '" + entry + "'): "

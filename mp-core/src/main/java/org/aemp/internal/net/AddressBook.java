@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * Where other nodes listen: addresses given to this node directly, and a finder for the rest (the
@@ -12,15 +11,14 @@ import java.util.function.Function;
  */
 final class AddressBook {
     private final Map<String, List<String>> known = new ConcurrentHashMap<>();
-    private volatile Function<String, CompletableFuture<List<String>>> finder =
-            node -> CompletableFuture.completedFuture(List.of());
+    private final AddressFinder finder;
+
+    AddressBook(AddressFinder finder) {
+        this.finder = finder;
+    }
 
     void add(String node, List<String> addresses) {
         known.put(node, List.copyOf(addresses));
-    }
-
-    void setFinder(Function<String, CompletableFuture<List<String>>> finder) {
-        this.finder = finder;
     }
 
     /** The addresses given for {@code node}, or none. */
@@ -35,6 +33,6 @@ final class AddressBook {
     /** The known addresses, or else what the finder finds (possibly nothing). */
     CompletableFuture<List<String>> lookup(String node) {
         List<String> addrs = known.get(node);
-        return addrs != null && !addrs.isEmpty() ? CompletableFuture.completedFuture(addrs) : finder.apply(node);
+        return addrs != null && !addrs.isEmpty() ? CompletableFuture.completedFuture(addrs) : finder.find(node);
     }
 }

@@ -10,7 +10,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.aemp.internal.kernel.Ids;
+import org.aemp.config.Profiles;
 
 /**
  * Listen and seed addresses as AEMP writes them ({@code host:port}, {@code [v6]:port}) and the bind
@@ -60,7 +60,7 @@ final class Addresses {
             port = "";
         }
         if (host.isEmpty()) {
-            host = Ids.hostName();
+            host = Profiles.hostName();
         }
         return new HostPort(host, parsePort(port, entry));
     }

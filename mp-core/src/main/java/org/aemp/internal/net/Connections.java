@@ -16,11 +16,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.aemp.KillReason;
-import org.aemp.LinkStats;
 import org.aemp.internal.SafeText;
 import org.aemp.internal.kernel.Messages;
 import org.aemp.internal.kernel.Inbound;
+import org.aemp.internal.kernel.Reasons;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,7 +188,7 @@ final class Connections implements HandshakeHandler.Links {
     private void tableFull(String nodeId) {
         String reason = "too many nodes not connected (" + MAX_UNCONNECTED + "): not connecting to another";
         refusals.warn("table", "refused connects", "message for node " + nodeId + " dropped: " + reason);
-        kernel.nodeDown(nodeId, KillReason.transportError(nodeId, reason));
+        kernel.nodeDown(nodeId, Reasons.transportError(nodeId, reason));
     }
 
     /** Runs {@code ready} once {@code nodeId}'s link, or its queue while connecting, has room. */
@@ -679,7 +678,7 @@ final class Connections implements HandshakeHandler.Links {
 
     /** Fires the node's monitors (state DOWN), then hands over to a successor or lets queued sends connect again. */
     private void reportDown(RemoteNode rn, String reason, boolean wasUp) {
-        KillReason why = KillReason.transportError(rn.id, reason);
+        List<Object> why = Reasons.transportError(rn.id, reason);
         List<HandshakeHandler> refusedLater = new ArrayList<>(0);
         List<Runnable> waiting = List.of();
         HandshakeHandler next = null;
@@ -725,9 +724,9 @@ final class Connections implements HandshakeHandler.Links {
     // ---- numbers ----
 
     /** A snapshot of every node in the table. */
-    List<LinkStats> stats() {
+    List<LinkCounts> stats() {
         long now = System.nanoTime();
-        List<LinkStats> out = new ArrayList<>();
+        List<LinkCounts> out = new ArrayList<>();
         for (RemoteNode rn : nodes.values()) {
             Link link = rn.link;
             long backlog;
@@ -735,7 +734,7 @@ final class Connections implements HandshakeHandler.Links {
                 backlog = link != null ? link.backlog() : rn.queuedBytes;
             }
             LinkCounters c = rn.counters;
-            out.add(new LinkStats(rn.id, link != null, link != null ? link.framing : "", c.messagesIn.sum(),
+            out.add(new LinkCounts(rn.id, link != null, link != null ? link.framing : "", c.messagesIn.sum(),
                     c.messagesOut.sum(), c.bytesIn.sum(), c.bytesOut.sum(), backlog, link != null && link.isBusy(),
                     Duration.ofNanos(c.busyNanos(now)), c.refusals.sum(), c.overflows.sum()));
         }
@@ -756,9 +755,6 @@ final class Connections implements HandshakeHandler.Links {
      * @param waiting waiting for a link to a node that was not connected
      */
     record Unsent(long onLinks, long waiting) {
-        long total() {
-            return onLinks + waiting;
-        }
     }
 
     /**

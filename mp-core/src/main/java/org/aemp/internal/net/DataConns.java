@@ -22,7 +22,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.aemp.internal.SafeText;
-import org.aemp.spi.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import org.aemp.spi.Transport;
 
 /**
  * Opens outgoing TCP connections and puts a handshake on each. Every socket gets
@@ -32,15 +31,12 @@ final class Dialer {
     private final Transport transport;
     private final ChannelGroup channels;
     private final int connectTimeoutMillis;
-    private final Duration liveness;
 
-    Dialer(EventLoopGroup group, Transport transport, ChannelGroup channels, Duration connectTimeout,
-            Duration liveness) {
+    Dialer(EventLoopGroup group, Transport transport, ChannelGroup channels, Duration connectTimeout) {
         this.group = group;
         this.transport = transport;
         this.channels = channels;
         this.connectTimeoutMillis = (int) Math.max(1000, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
-        this.liveness = liveness;
     }
 
     /** Connects to {@code target} and runs {@code handshake} on the connection. */
@@ -56,7 +52,7 @@ final class Dialer {
                         ch.pipeline().addLast("handshake", handshake);
                     }
                 });
-        socketOptions(transport, liveness).forEach((o, v) -> setOption(b, o, v));
+        socketOptions().forEach((o, v) -> setOption(b, o, v));
         return b.connect(target);
     }
 
@@ -66,7 +62,7 @@ final class Dialer {
     }
 
     /** The options of every link socket, dialled or accepted. */
-    static java.util.Map<ChannelOption<?>, Object> socketOptions(Transport transport, Duration liveness) {
+    static java.util.Map<ChannelOption<?>, Object> socketOptions() {
         java.util.Map<ChannelOption<?>, Object> o = new java.util.LinkedHashMap<>();
         o.put(ChannelOption.TCP_NODELAY, true);
         o.put(ChannelOption.SO_KEEPALIVE, true);

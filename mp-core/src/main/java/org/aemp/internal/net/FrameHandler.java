@@ -60,6 +60,17 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         context = ctx;
     }
 
+    /**
+     * Turns reading on once the link is up, unless the frames that came with the auth line already
+     * filled a mailbox: then this link stays paused until that mailbox is ready (turning reading on
+     * unconditionally here let a busy port's link read on without bound). On the event loop.
+     */
+    void startReading() {
+        if (holding.isEmpty()) {
+            context.channel().config().setAutoRead(true);
+        }
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof ByteBuf buf)) {

@@ -92,11 +92,6 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         return connected;
     }
 
-    /** The node id the peer claimed, not authenticated unless {@link #authenticatedPeer()} is set. */
-    String claimedNode() {
-        return machine.claimedNode();
-    }
-
     /** The authenticated peer, or null before. */
     Handshake.Peer authenticatedPeer() {
         return peer;
@@ -278,7 +273,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             held.clear();
             ctx.pipeline().remove(this);
             ctx.channel().config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator());
-            ctx.channel().config().setAutoRead(true);
+            frames.startReading();
         });
     }
 

@@ -13,18 +13,12 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.aemp.BusyListener;
-import org.aemp.Guard;
-import org.aemp.NodeStats;
-import org.aemp.NodeListener;
 import org.aemp.internal.kernel.Inbound;
 import org.aemp.internal.kernel.Remote;
-import org.aemp.spi.Transport;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -32,12 +26,13 @@ import org.slf4j.LoggerFactory;
  * ({@link Dialer}), the handshake of each connection ({@link Handshake}), the table of other
  * nodes and the one-link-per-pair rule ({@link Connections}), and the links themselves
  * ({@link Link}, with their liveness check). This class only wires them together and is the
- * kernel's {@link Remote}. Data connections ({@code aemp-dataconn}) share the listener and the
+ * kernel's {@link Remote}; it reaches the kernel as {@link Inbound}, and the layer above through
+ * the {@link LinkListener} and the {@link AddressFinder} it is given. Data connections ({@code aemp-dataconn}) share the listener and the
  * handshake, and go to {@link DataConns} instead of the link table ({@link HandshakeRouter}).
  *
  * <p>Thread-safe.
  */
-public final class Network implements Remote {
+public final class Network implements Remote, NodeLinks {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** How often a summary of repeated refusals is logged. */
     static final Duration REFUSAL_SUMMARY = Duration.ofSeconds(10);
@@ -47,7 +42,7 @@ public final class Network implements Remote {
     private final EventLoopGroup group;
     /** Every connection, established or handshaking, so that close() ends them all. */
     private final ChannelGroup channels = new DefaultChannelGroup("aemp-links", GlobalEventExecutor.INSTANCE);
-    private final AddressBook addresses = new AddressBook();
+    private final AddressBook addresses;
     private final NodeEvents events;
     private final Dialer dialer;
     private final Acceptor acceptor;
@@ -62,17 +57,25 @@ public final class Network implements Remote {
      * @param kernel where arriving messages and lost links go
      * @param workers runs the node-event listeners
      * @param settings what every handshake needs
+     * @param transportName {@code epoll} or {@code nio}, or null for the best that runs here
      * @param limits the node's limits for connections (admission, liveness, timing)
+     * @param observer told of every link up and down inline, on the thread that notices it,
+     *     before any message of a new link is delivered and before a lost link's node can be
+     *     reached again; it must only hand the event on, never block or call back
+     * @param finder finds the addresses of nodes the address book does not know
+     * @throws IllegalArgumentException if there is no transport of that name
+     * @throws IllegalStateException if the named transport cannot run here
      */
-    public Network(Inbound kernel, Executor workers, HandshakeSettings settings, Transport transport, int ioThreads,
-            Limits limits) {
+    public Network(Inbound kernel, Executor workers, HandshakeSettings settings, String transportName, int ioThreads,
+            Limits limits, LinkListener observer, AddressFinder finder) {
         this.settings = settings;
-        this.transport = transport;
+        this.addresses = new AddressBook(finder);
+        this.transport = Transport.choose(transportName);
         this.group = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("aemp-" + settings.nodeId() + "-io", true), transport.ioHandlerFactory());
-        this.events = new NodeEvents(workers);
+        this.events = new NodeEvents(workers, observer);
         RefusalLog refusals = new RefusalLog(LoggerFactory.getLogger(Network.class), REFUSAL_SUMMARY, group);
-        this.dialer = new Dialer(group, transport, channels, limits.connectInterval(), limits.liveness());
+        this.dialer = new Dialer(group, transport, channels, limits.connectInterval());
         Admission admission = new Admission(limits.maxHandshakes(), limits.maxHandshakesPerAddress(),
                 limits.authFailureDelay(), System::nanoTime);
         Function<Link, FrameHandler> frames = link -> new FrameHandler(link,
@@ -84,7 +87,7 @@ public final class Network implements Remote {
         this.dataConns = new DataConns(settings.nodeId(), addresses, dialer, group, transport, channels, refusals,
                 failures, this::dataConnDial);
         this.router = new HandshakeRouter(connections, dataConns);
-        this.acceptor = new Acceptor(group, transport, channels, limits.liveness(), admission,
+        this.acceptor = new Acceptor(group, transport, channels, admission,
                 limits.maxHandshakesPerAddress(), refusals, failures, ticket -> handshake(false, null, ticket, null));
     }
 
@@ -121,11 +124,6 @@ public final class Network implements Remote {
         return dataConns;
     }
 
-    /** The transport in use (for logs and tests). */
-    public Transport transport() {
-        return transport;
-    }
-
     // ---- listening ----
 
     /**
@@ -139,7 +137,7 @@ public final class Network implements Remote {
         boundAddresses = bound;
         if (!bound.isEmpty()) {
             LoggerFactory.getLogger(Network.class).info("node {} listening on {} ({})", settings.nodeId(), bound,
-                    transport.name());
+                    transport.wireName());
         }
     }
 
@@ -163,14 +161,6 @@ public final class Network implements Remote {
         addresses.add(node, addrs);
     }
 
-    /**
-     * Sets how addresses of nodes missing from the address book are found (the global service
-     * asks its master, or looks in its database). The default finds none.
-     */
-    public void setFinder(Function<String, CompletableFuture<List<String>>> finder) {
-        addresses.setFinder(finder);
-    }
-
     /** The addresses known locally for {@code node}. */
     public List<String> knownAddresses(String node) {
         return addresses.known(node);
@@ -181,6 +171,7 @@ public final class Network implements Remote {
      * the node's id once the link is up (or if a link to that node was up already), or fails with
      * the reason.
      */
+    @Override
     public CompletableFuture<String> dial(String address) {
         InetSocketAddress target;
         try {
@@ -215,6 +206,7 @@ public final class Network implements Remote {
     }
 
     /** Starts connecting to {@code nodeId} if no link is up or being made (keepalive of global nodes). */
+    @Override
     public void connect(String nodeId) {
         connections.connect(nodeId);
     }
@@ -234,6 +226,7 @@ public final class Network implements Remote {
         connections.sendIfUp(nodeId, message);
     }
 
+    /** True if a link to {@code nodeId} is established. */
     @Override
     public boolean isUp(String nodeId) {
         return connections.link(nodeId).isPresent();
@@ -244,11 +237,6 @@ public final class Network implements Remote {
         return connections.upNodes();
     }
 
-    /** The framing this node sends to {@code nodeId}, if a link is up (each side chooses its own). */
-    public Optional<String> framingTo(String nodeId) {
-        return connections.link(nodeId).map(l -> l.framing);
-    }
-
     /** True if {@code nodeId} is known here: connected, connecting, or in the address book. */
     public boolean isKnown(String nodeId) {
         return connections.isKnown(nodeId) || addresses.contains(nodeId);
@@ -256,29 +244,28 @@ public final class Network implements Remote {
 
     // ---- node events ----
 
-    /** AEMP {@code mon_nodes}: {@code listener} hears every link up and down, in order, on a worker. */
-    public Guard monitorNodes(NodeListener listener) {
+    /**
+     * AEMP {@code mon_nodes}: {@code listener} hears every link up and down, in order, on a worker.
+     *
+     * @return removes the listener
+     */
+    public Runnable monitorNodes(LinkListener listener) {
         return events.listen(listener);
     }
 
-    /** Links turning busy or ready: {@code listener} hears them in order, on a worker. */
-    public Guard monitorBusy(BusyListener listener) {
+    /**
+     * Links turning busy or ready: {@code listener} hears them in order, on a worker.
+     *
+     * @return removes the listener
+     */
+    public Runnable monitorBusy(LinkBusyListener listener) {
         return events.listenBusy(listener);
     }
 
-    /** The numbers of every link, and the node-wide failure counts (mailboxes come from the kernel). */
-    public NodeStats stats(List<NodeStats.Mailbox> busyMailboxes) {
-        return new NodeStats(connections.stats(), busyMailboxes, failures.handshakeFailures.sum(),
-                failures.authFailures.sum(), failures.decodeFailures.sum(), failures.refusedConnections.sum());
-    }
-
-    /**
-     * Adds a listener called inline, on the thread that notices the change, before any message of a
-     * new link is delivered and before a lost link's node can be reached again. It must only
-     * hand the event on (the global service queues it), never block or call back.
-     */
-    public void observe(NodeListener observer) {
-        events.observe(observer);
+    /** The numbers of every link, and the node-wide failure counts. */
+    public NetStats stats() {
+        return new NetStats(connections.stats(), failures.handshakeFailures.sum(), failures.authFailures.sum(),
+                failures.decodeFailures.sum(), failures.refusedConnections.sum());
     }
 
     // ---- lifecycle ----

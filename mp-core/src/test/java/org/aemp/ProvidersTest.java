@@ -1,4 +1,4 @@
-package org.aemp.internal;
+package org.aemp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,9 +8,6 @@ import java.net.URL;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
-import org.aemp.AempException;
-import org.aemp.Node;
-import org.aemp.NodeConfig;
 import org.aemp.spi.Codec;
 import org.aemp.testing.TestCodec;
 import org.junit.jupiter.api.Test;

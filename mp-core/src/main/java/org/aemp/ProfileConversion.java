@@ -1,4 +1,4 @@
-package org.aemp.config;
+package org.aemp;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -7,17 +7,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.aemp.NodeConfig;
+import org.aemp.config.ConfigException;
+import org.aemp.config.EffectiveConfig;
+import org.aemp.config.PerlValues;
+import org.aemp.config.PrettyJson;
+import org.aemp.config.Profiles;
 
 /**
  * Turns an effective configuration's plain values into a {@link NodeConfig.Builder}; the rules
- * are documented on {@link EffectiveConfig#toNodeConfigBuilder()}. Stateless.
+ * are documented on {@link NodeConfig#builder(EffectiveConfig)}. Stateless.
  */
-final class NodeConfigConverter {
-    private NodeConfigConverter() {
+final class ProfileConversion {
+    private ProfileConversion() {
     }
 
-    static NodeConfig.Builder toBuilder(String profile, Map<String, Object> v) {
+    static NodeConfig.Builder toBuilder(EffectiveConfig effective) {
+        String profile = effective.profile();
+        Map<String, Object> v = effective.values();
         NodeConfig.Builder b = NodeConfig.builder();
         Errors err = new Errors(profile);
 
@@ -140,7 +146,7 @@ final class NodeConfigConverter {
             return s;
         }
         if (value instanceof Number n && !(n instanceof Double d && !Double.isFinite(d))) {
-            return PrettyJson.number(n, key);
+            return PrettyJson.write(n).strip(); // as Perl prints it
         }
         throw err.wrongType(key, "a string", showValue ? PerlValues.describe(value) : PerlValues.typeName(value));
     }

@@ -1,4 +1,4 @@
-package org.aemp.internal;
+package org.aemp;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,11 +9,9 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.function.Function;
-import org.aemp.AempException;
 import org.aemp.spi.AuthMethod;
 import org.aemp.spi.Codec;
 import org.aemp.spi.TlsProvider;
-import org.aemp.spi.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * that fails to load is logged and skipped; a missing one gives an error that lists what exists and
  * names the module to add.
  */
-public final class Providers {
+final class Providers {
     private static final Logger log = LoggerFactory.getLogger(Providers.class);
     private static final Map<String, String> MODULE_OF = Map.of(
             "json", "mp-codec-json", "cbor", "mp-codec-cbor", "kryo", "mp-codec-kryo",
@@ -33,7 +31,7 @@ public final class Providers {
     }
 
     /** Every provider of {@code spi} that loads. */
-    public static <T> List<T> load(Class<T> spi, ClassLoader loader) {
+    static <T> List<T> load(Class<T> spi, ClassLoader loader) {
         List<T> found = new ArrayList<>();
         Iterator<T> it = ServiceLoader.load(spi, loader).iterator();
         while (true) {
@@ -55,7 +53,7 @@ public final class Providers {
      *
      * @throws AempException if no codec is found, or none of the configured ones is
      */
-    public static List<Codec> codecs(List<Codec> found, List<String> framingFormat) {
+    static List<Codec> codecs(List<Codec> found, List<String> framingFormat) {
         if (found.isEmpty()) {
             throw new AempException("No codec found on the class path. Add mp-codec-json"
                     + " (org.aemp:mp-codec-json), the default JSON framing, to the class path.");
@@ -84,34 +82,12 @@ public final class Providers {
     }
 
     /** The auth methods found, by name. */
-    public static Map<String, AuthMethod> authMethods(List<AuthMethod> found) {
+    static Map<String, AuthMethod> authMethods(List<AuthMethod> found) {
         return byName(found, AuthMethod::name);
     }
 
-    /** The most preferred available transport, or the one named. */
-    public static Transport transport(List<Transport> found, String name) {
-        List<Transport> available = new ArrayList<>();
-        for (Transport t : found) {
-            if (name != null ? t.name().equals(name) : t.isAvailable()) {
-                available.add(t);
-            }
-        }
-        if (available.isEmpty()) {
-            List<String> names = found.stream().map(Transport::name).toList();
-            throw new AempException(name != null
-                    ? "No transport named '" + name + "'; available: " + names
-                    : "No transport is available here; found: " + names);
-        }
-        available.sort(Comparator.comparingInt(Transport::preference).reversed());
-        Transport t = available.get(0);
-        if (name != null && !t.isAvailable()) {
-            throw new AempException("transport '" + name + "' cannot run here (its native library did not load)");
-        }
-        return t;
-    }
-
     /** The TLS provider, or an error naming mp-tls if a certificate is configured without one. */
-    public static TlsProvider tls(List<TlsProvider> found) {
+    static TlsProvider tls(List<TlsProvider> found) {
         if (found.isEmpty()) {
             throw new AempException("A certificate (cert) is configured, but no TLS provider is on the class path."
                     + " Add mp-tls (org.aemp:mp-tls) to the class path.");
@@ -120,7 +96,7 @@ public final class Providers {
     }
 
     /** The module that provides a codec or auth method of this name, for error messages. */
-    public static String moduleFor(String name) {
+    static String moduleFor(String name) {
         return MODULE_OF.getOrDefault(name, "the module that provides '" + name + "'");
     }
 

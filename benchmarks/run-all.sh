@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# run-all.sh - the performance table of the README in one command: every AEMP pairing the goals of
+# issue #13 name, and the anchors (Apache Pekko, Erlang/OTP distribution), in one session on this
+# machine, interleaved round by round, best of N rounds per cell, printed as ONE Markdown table with
+# the machine, the load, and the ratios the goals ask for.
+#
+# Usage:  AEMP_PERL5LIB=<AnyEvent::MP 2.02 lib> benchmarks/run-all.sh [anchors=<anchors folder>] [key=value...]
+# Needs benchmarks/target/aemp-bench.jar (mvn -B -q -pl benchmarks -am package -DskipTests), perl with
+# JSON::PP, and for the anchors java + mvn (the Pekko jar is built from Maven Central on first use) and
+# erl (apt-get install -y erlang-base erlang-crypto). The anchors folder is ../shared/anchors next to
+# the project unless anchors= names another; it must be writable (its run-anchors.sh builds there):
+# copy a read-only one first (cp -r ../shared/anchors /tmp/anchors).
+#
+# Keys:
+#   rounds=3      rounds; each runs every cell once, AEMP cells then the anchors; a cell shows its best round
+#   quick=1       a short check that everything runs: 1 round, small message counts (figures not comparable)
+#   anchors=DIR   the anchors folder (with run-anchors.sh, pekko/, erlang/)
+#   systems="pekko erlang"   which anchors to run
+#   jar=... perl_dir=... java_opts=...   passed to run-matrix.sh
+#   out=FILE      also write the table to FILE
+# Cells (16-byte payload unless said): Java<->Java json, cbor, kryo at windows 1, 10, 100, and kryo at
+# window 100 with 1 KiB; Java echo <- Perl client, Perl echo <- Java client and Perl<->Perl, json and
+# cbor, windows 1, 10, 100; the anchors' cells (window 1 / 16 B, window 100 / 16 B and 1 KiB).
+# The message counts and warm-ups are run-matrix.sh's defaults (chosen to reach a steady state; see
+# benchmarks/README.md); the anchors use theirs (N1=20000, NW=200000) unless N1/NW are set.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+rounds=3 quick=0 anchors=$here/../../shared/anchors systems="pekko erlang" out=
+matrix_args=()
+for arg in "$@"; do
+   case $arg in
+      rounds=*) rounds=${arg#*=} ;;  quick=*) quick=${arg#*=} ;;  anchors=*) anchors=${arg#*=} ;;
+      systems=*) systems=${arg#*=} ;;  out=*) out=${arg#*=} ;;
+      jar=*|perl_dir=*|java_opts=*) matrix_args+=("$arg") ;;
+      *) echo "unknown argument '$arg'" >&2; exit 2 ;;
+   esac
+done
+if [ "$quick" = 1 ]; then
+   rounds=1
+   matrix_args+=(n_java=20000 n_java_w1=5000 n_perl=3000 java_warmup=20000 echo_warmup=50000)
+   export N1=${N1:-2000} NW=${NW:-20000}
+fi
+[ -n "${AEMP_PERL5LIB:-}" ] || { echo "AEMP_PERL5LIB is not set: the Perl cells are part of the table" >&2; exit 1; }
+[ -x "$anchors/run-anchors.sh" ] || { echo "no $anchors/run-anchors.sh (anchors=DIR)" >&2; exit 1; }
+[ -w "$anchors" ] || { echo "$anchors is read-only: copy it (cp -r $anchors /tmp/anchors) and pass anchors=/tmp/anchors" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+say() { echo "# $*" >&2; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+busy_jiffies() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; }
+# CPU seconds of this script's finished children (user + sys), from bash's times: run in this shell
+# (a subshell, as in $(...) or a pipe, would count its own children, none), result in $child_cpu
+child_cpu() { times > "$tmp/times"; child_cpu=$(tail -1 "$tmp/times" | perl -ne '@t = /(\d+)m([\d.]+)s/g; print $t[0]*60+$t[1]+$t[2]*60+$t[3]'); }
+
+child_cpu; cpu0=$child_cpu
+start_s=$(date +%s.%N) load_before=$(load1) jiffies0=$(busy_jiffies)
+say "run-all: $rounds round(s), load $load_before"
+for r in $(seq 1 "$rounds"); do
+   say "round $r: AEMP pairings (load $(load1))"
+   "$here/run-matrix.sh" "${matrix_args[@]}" pairs=java:java codecs="json cbor kryo" windows="1 10 100" sizes=16 \
+      >> "$tmp/aemp.md"
+   "$here/run-matrix.sh" "${matrix_args[@]}" pairs=java:java codecs=kryo windows=100 sizes=1024 >> "$tmp/aemp.md"
+   "$here/run-matrix.sh" "${matrix_args[@]}" pairs="java:perl perl:java perl:perl" codecs="json cbor" \
+      windows="1 10 100" sizes=16 >> "$tmp/aemp.md"
+   say "round $r: anchors $systems (load $(load1))"
+   SYSTEMS=$systems REPEAT=1 "$anchors/run-anchors.sh" >> "$tmp/anchors.jsonl" 2>> "$tmp/anchors.err" \
+      || { say "run-anchors.sh failed:"; tail -20 "$tmp/anchors.err" >&2; }
+done
+end_s=$(date +%s.%N) load_after=$(load1) jiffies1=$(busy_jiffies)
+child_cpu; cpu1=$child_cpu
+grep -q '^{' "$tmp/anchors.jsonl" 2>/dev/null || { say "the anchors printed nothing:"; tail -20 "$tmp/anchors.err" >&2; }
+
+java_version=$(java -version 2>&1 | head -1 | sed 's/"//g')
+erl_version=$(erl -noshell -eval 'io:format("~s", [erlang:system_info(otp_release)]), halt().' 2>/dev/null || echo "?")
+perl_version=$(perl -e 'printf "%vd", $^V')
+cpu_model=$(grep -m1 '^model name' /proc/cpuinfo | sed 's/.*: //')
+hz=$(getconf CLK_TCK)
+
+perl -MJSON::PP -MList::Util=min,max -e '
+   my ($md, $jsonl, $rounds, $quick, $date, $nproc, $cpu, $kernel, $java, $perlv, $erl, $lb, $la, $wall, $foreign, $cmd) = @ARGV;
+   my (%rate, %p50, %p99);   # cell key => [values per round]
+   sub add { my ($k, $rate, $p50, $p99) = @_; push @{$rate{$k}}, $rate; push @{$p50{$k}}, $p50; push @{$p99{$k}}, $p99 }
+   open my $f, "<", $md or die "$md: $!";
+   while (<$f>) {
+      next unless /^\| (java|perl) \|/;
+      my @c = map { s/^\s+|\s+$//gr } split /\|/; shift @c;
+      my ($echo, $client, $codec, $tls, $w, $size, $rate, $spread, $p50, $p99) = @c;
+      add(join("/", $echo, $client, $codec, $w, $size), $rate, $p50, $p99);
+   }
+   if (open my $a, "<", $jsonl) {
+      while (<$a>) {
+         next unless /^\{/;
+         my $j = decode_json($_);
+         my $sys = $j->{framing} =~ /pekko/ ? "pekko" : $j->{framing} =~ /erlang/ ? "erlang" : "perl-anchor";
+         add(join("/", $sys, $sys, "-", $j->{window}, $j->{payload_bytes}), $j->{msgs_per_s}, $j->{rtt_us}{p50}, $j->{rtt_us}{p99});
+      }
+   }
+   my %name = ("java/java" => "Java ↔ Java", "java/perl" => "Java echo ← Perl client",
+      "perl/java" => "Perl echo ← Java client", "perl/perl" => "Perl ↔ Perl",
+      "pekko/pekko" => "Pekko 1.7 Artery TCP (anchor)", "erlang/erlang" => "Erlang/OTP $erl distribution (anchor)");
+   my @order = ("java/java", "java/perl", "perl/java", "perl/perl", "pekko/pekko", "erlang/erlang");
+   my %rank = map { $order[$_] => $_ } 0 .. $#order;
+   my %crank = (json => 0, cbor => 1, kryo => 2, "-" => 3);
+   my @keys = sort {
+      my @x = split m{/}, $a; my @y = split m{/}, $b;
+      ($rank{"$x[0]/$x[1]"} // 9) <=> ($rank{"$y[0]/$y[1]"} // 9) || $crank{$x[2]} <=> $crank{$y[2]}
+         || $x[4] <=> $y[4] || $x[3] <=> $y[3] } keys %rate;
+   sub best_rate { max @{$rate{$_[0]}} }
+   sub best_p50 { min grep { $_ ne "-" } @{$p50{$_[0]}} }
+   print "## Round trips on this machine, $date\n\n";
+   print "Machine: $nproc cores ($cpu), Linux $kernel, $java, Perl $perlv with AnyEvent::MP 2.02, Erlang/OTP $erl.\n";
+   printf "Load (1 min) %s before, %s after; other processes used %.2f cores on average during the %.0f s run.\n", $lb, $la, $foreign, $wall;
+   print "Command: `$cmd`", ($quick ? " (quick=1: short runs, a check that everything works; the figures are not steady)" : ""), ".\n";
+   print "Loopback, one echo process and one client process per cell. Each cell: best of $rounds round(s), AEMP and anchors\n";
+   print "interleaved (rate: the highest; RTT p50: the lowest; p99 from the round with the best rate); spread: lowest-highest rate.\n\n";
+   print "| pairing | framing | window | payload B | round trips/s | spread | RTT p50 µs | p99 µs |\n";
+   print "|---|---|---:|---:|---:|---|---:|---:|\n";
+   for my $k (@keys) {
+      my ($e, $c, $codec, $w, $size) = split m{/}, $k;
+      my @r = @{$rate{$k}};
+      my ($bi) = grep { $r[$_] == max @r } 0 .. $#r;
+      printf "| %s | %s | %s | %s | %d | %s | %s | %s |\n", $name{"$e/$c"} // "$e/$c", $codec, $w, $size, max(@r),
+         (@r > 1 ? min(@r) . "–" . max(@r) : "-"), best_p50($k), $p99{$k}[$bi];
+   }
+   my @goals;
+   sub ratio { my ($what, $a, $b, $goal, $le, $blabel) = @_;
+      return unless defined $a && defined $b && $b > 0;
+      my $q = $a / $b;
+      push @goals, sprintf "| %s | %s | %.2f | %s %s | %s |", $what, "$a vs " . ($blabel // $b), $q, $le ? "≤" : "≥", $goal,
+         ($le ? $q <= $goal : $q >= $goal) ? "yes" : "no" }
+   my $erl1 = exists $rate{"erlang/erlang/-/1/16"} ? best_p50("erlang/erlang/-/1/16") : undef;
+   my %perl1 = map { $_ => (exists $rate{"perl/perl/$_/1/16"} ? best_p50("perl/perl/$_/1/16") : undef) } qw(json cbor);
+   my $perlbest = min grep { defined } values %perl1;
+   for my $codec (qw(json cbor kryo)) {
+      my $k = "java/java/$codec/1/16";
+      next unless exists $rate{$k};
+      ratio("window 1 p50, Java ↔ Java $codec / Erlang (µs)", best_p50($k), $erl1, 1, 1);
+      my $pp = $codec eq "kryo" ? $perlbest : $perl1{$codec};
+      ratio("window 1 p50, Java ↔ Java $codec / Perl ↔ Perl " . ($codec eq "kryo" ? "(its best framing)" : $codec) . " (µs)",
+         best_p50($k), $pp, 1, 1);
+   }
+   for my $pair (["java/perl", "Java echo ← Perl client"], ["perl/java", "Perl echo ← Java client"]) {
+      for my $codec (qw(json cbor)) {
+         for my $w (1, 10, 100) {
+            my $k = "$pair->[0]/$codec/$w/16"; my $pp = "perl/perl/$codec/$w/16";
+            next unless exists $rate{$k} && exists $rate{$pp};
+            ratio("$pair->[1] / Perl ↔ Perl, $codec, window $w (round trips/s)", best_rate($k), best_rate($pp), 0.95, 0);
+         }
+      }
+   }
+   if (exists $rate{"java/java/kryo/100/16"} && exists $rate{"pekko/pekko/-/100/16"}) {
+      ratio("Java ↔ Java kryo window 100 / (3 × Pekko) (round trips/s)", best_rate("java/java/kryo/100/16"),
+         3 * best_rate("pekko/pekko/-/100/16"), 1, 0, "3 × " . best_rate("pekko/pekko/-/100/16"));
+   }
+   ratio("Java ↔ Java kryo window 100, 1 KiB / 250,000 (round trips/s)", best_rate("java/java/kryo/100/1024"), 250000, 1, 0, "250k")
+      if exists $rate{"java/java/kryo/100/1024"};
+   print "\n| goal (issue #13) | figures | ratio | goal | met |\n|---|---|---:|---|---|\n", join("\n", @goals), "\n";
+' "$tmp/aemp.md" "$tmp/anchors.jsonl" "$rounds" "$quick" "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(nproc)" "$cpu_model" \
+  "$(uname -r)" "$java_version" "$perl_version" "$erl_version" "$load_before" "$load_after" \
+  "$(awk -v a="$start_s" -v b="$end_s" 'BEGIN { print b - a }')" \
+  "$(awk -v j0="$jiffies0" -v j1="$jiffies1" -v hz="$hz" -v c0="$cpu0" -v c1="$cpu1" -v a="$start_s" -v b="$end_s" \
+      'BEGIN { f = ((j1 - j0) / hz - (c1 - c0)) / (b - a); print (f < 0 ? 0 : f) }')" \
+  "benchmarks/run-all.sh $*" | if [ -n "$out" ]; then tee "$out"; else cat; fi
