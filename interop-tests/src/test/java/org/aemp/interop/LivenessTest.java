@@ -17,6 +17,9 @@ import org.aemp.NodeConfig;
 import org.aemp.PortId;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
+import org.aemp.testkit.ChildProcess;
+import org.aemp.testkit.PerlPeer;
+import org.aemp.testkit.TcpRelay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -306,7 +309,7 @@ class LivenessTest {
     @Timeout(90)
     void aStoppedPerlPeerIsReportedDown() throws Exception {
         try (PerlPeer peer = PerlPeer.start("liveness-perl-peer", "nodeid=stoppedperl", "secret=" + SECRET)) {
-            reportedDownWhenStopped(peer.process(), peer.binds.get(0), "stoppedperl");
+            reportedDownWhenStopped(peer.process(), peer.binds().get(0), "stoppedperl");
         }
     }
 
