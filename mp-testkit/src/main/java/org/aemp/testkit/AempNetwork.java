@@ -10,7 +10,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.aemp.Guard;
 import org.aemp.Node;
 import org.aemp.NodeConfig;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -59,6 +61,8 @@ public final class AempNetwork implements BeforeAllCallback, AfterAllCallback, B
     private final List<Node> nodes = new ArrayList<>(); // guarded by this
     private final Map<String, LinkFaults> links = new LinkedHashMap<>(); // guarded by this; key "a-b", a < b
     private final List<PerlPeer> perls = new ArrayList<>(); // guarded by this
+    /** Relays made before the node that dials them starts (its seed address), by that node's index. */
+    private final Map<Integer, TcpRelay> early = new LinkedHashMap<>(); // guarded by this
     private String secret; // guarded by this; null while not started
     private boolean classScoped; // guarded by this
 
@@ -103,12 +107,10 @@ public final class AempNetwork implements BeforeAllCallback, AfterAllCallback, B
         String pem = spec.tls ? certificate() : null;
         for (int i = 0; i < spec.ids.size(); i++) {
             NodeConfig.Builder b = NodeConfig.builder().nodeId(spec.ids.get(i)).binds("127.0.0.1:0").secret(secret);
-            String seedAddress = null;
             if (i == 0) {
                 b.global(true);
             } else {
-                seedAddress = isRelayed(0, i) ? relayTo(0) : address(nodes.get(0));
-                b.seeds(seedAddress);
+                b.seeds(isRelayed(0, i) ? relayTo(0) : address(nodes.get(0)));
             }
             if (!spec.codecs.isEmpty()) {
                 b.framingFormat(spec.codecs);
@@ -125,7 +127,7 @@ public final class AempNetwork implements BeforeAllCallback, AfterAllCallback, B
                     route(a, i);
                 }
             }
-            if (seedAddress != null) {
+            if (i > 0) {
                 // the node dials its seed by itself; a connect() here would dial a second time
                 try (NodeWatch seen = NodeWatch.of(node)) {
                     seen.awaitUp(nodes.get(0).id(), START_TIMEOUT);
@@ -141,16 +143,16 @@ public final class AempNetwork implements BeforeAllCallback, AfterAllCallback, B
      * the seed for another's address could be told it has none, and drop the message.
      */
     private void awaitAddressesKnown(List<String> ids) {
-        Arrivals<java.util.Set<String>> known = new Arrivals<>();
-        try (org.aemp.Guard watch = nodes.get(0).db().monitor(NODE_ADDRESSES,
-                (family, added, changed, deleted) -> known.add(java.util.Set.copyOf(family.keySet())))) {
+        Arrivals<Set<String>> known = new Arrivals<>();
+        Guard watch = nodes.get(0).db().monitor(NODE_ADDRESSES,
+                (family, added, changed, deleted) -> known.add(Set.copyOf(family.keySet())));
+        try {
             known.await(START_TIMEOUT, k -> k.containsAll(ids), "the addresses of every node " + ids
                     + " at the seed " + nodes.get(0).id());
+        } finally {
+            watch.close();
         }
     }
-
-    /** The relays made for {@code i}'s dialling before its start: i's seed address, for (0, i). */
-    private final Map<Integer, TcpRelay> early = new LinkedHashMap<>(); // guarded by this
 
     private String relayTo(int target) throws IOException {
         TcpRelay relay = TcpRelay.to(address(nodes.get(target)));
@@ -365,7 +367,7 @@ public final class AempNetwork implements BeforeAllCallback, AfterAllCallback, B
 
         /** Nodes with these ids, in this order (the first is the seed). */
         public Builder ids(String... ids) {
-            if (ids.length == 0 || java.util.Set.of(ids).size() != ids.length) {
+            if (ids.length == 0 || Set.of(ids).size() != ids.length) {
                 throw new IllegalArgumentException("ids must be one or more, each once: " + List.of(ids));
             }
             this.ids = List.of(ids);
