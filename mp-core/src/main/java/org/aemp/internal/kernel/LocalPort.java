@@ -56,12 +56,20 @@ final class LocalPort implements Runnable, Port {
      * @param bytes its encoded size if it came from another node, else 0
      * @return true if the mailbox is busy now (over its threshold)
      */
-    boolean deliver(String source, List<Object> message, int bytes) {
+    boolean deliver(String source, List<Object> message, int bytes, boolean inline) {
         if (dead || overflow != null) {
             return false;
         }
-        enqueue(new Delivery(source, message, bytes));
         boolean busy = load.added(bytes);
+        mailbox.offer(new Delivery(source, message, bytes));
+        if (scheduled.compareAndSet(false, true)) {
+            if (inline && !busy) {
+                run(); // idle: this thread runs the callback now (see NodeConfig.inlineCallbacks)
+                busy = load.isBusy();
+            } else {
+                kernel.execute(this);
+            }
+        }
         int cap = capacity;
         if (cap > 0 && load.messages() > cap && overflow == null) {
             overflow = List.of(Reasons.MAILBOX_OVERFLOW, load.messages() + " messages waiting, capacity " + cap);
