@@ -79,6 +79,14 @@ public final class Kernel implements Inbound {
         return id;
     }
 
+    int mailboxBusyMessages() {
+        return mailboxBusyMessages;
+    }
+
+    long mailboxBusyBytes() {
+        return mailboxBusyBytes;
+    }
+
     /** True if {@code node} is this node. */
     public boolean isLocal(String node) {
         return node.equals(id);
@@ -142,7 +150,7 @@ public final class Kernel implements Inbound {
     }
 
     private LocalPort newLocalPort(String name, PortHandler receiver) {
-        return new LocalPort(this, name, receiver, new MailboxLoad(mailboxBusyMessages, mailboxBusyBytes));
+        return new LocalPort(this, name, receiver);
     }
 
     private LocalPort livePort(String name) {
@@ -203,7 +211,7 @@ public final class Kernel implements Inbound {
     public boolean trySend(String node, String name, List<Object> message) {
         if (node.equals(id)) {
             LocalPort p = name.isEmpty() ? null : ports.get(name);
-            if (p != null && p.load.isBusy()) {
+            if (p != null && p.isBusy()) {
                 return false;
             }
             deliverLocal(id, name, message, 0, false);
@@ -226,7 +234,7 @@ public final class Kernel implements Inbound {
             if (p == null) {
                 ready.run();
             } else {
-                p.load.whenReady(ready);
+                p.whenReady(ready);
             }
         } else {
             remote.whenReady(node, ready);
@@ -245,8 +253,8 @@ public final class Kernel implements Inbound {
     public List<BusyMailbox> busyMailboxes() {
         List<BusyMailbox> busy = new ArrayList<>();
         for (LocalPort p : ports.values()) {
-            if (p.load.isBusy()) {
-                busy.add(new BusyMailbox(p.name, p.load.messages(), p.load.bytes()));
+            if (p.isBusy()) {
+                busy.add(new BusyMailbox(p.name, p.messages(), p.bytes()));
             }
         }
         return busy;
@@ -271,7 +279,7 @@ public final class Kernel implements Inbound {
             return null;
         }
         LocalPort busy = deliverLocal(source, portName, wire.subList(1, wire.size()), bytes, inlineCallbacks);
-        return busy == null ? null : busy.load;
+        return busy;
     }
 
     // ---- kill ----
