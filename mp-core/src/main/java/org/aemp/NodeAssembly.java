@@ -97,7 +97,8 @@ final class NodeAssembly {
         Upcalls up = new Upcalls();
         this.workers = new Workers(id, config.workerThreads());
         this.kernel = new Kernel(id, names, workers,
-                new Kernel.Settings(config.secure(), config.mailboxBusyMessages(), config.mailboxBusyBytes()),
+                new Kernel.Settings(config.secure(), config.mailboxBusyMessages(), config.mailboxBusyBytes(),
+                        config.inlineCallbacks()),
                 type -> codecs.stream().anyMatch(c -> c.canEncode(type)), up, up);
         try {
             this.network = new Network(kernel, workers, settings, config.transport().orElse(null),
