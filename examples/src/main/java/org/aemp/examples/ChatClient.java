@@ -4,9 +4,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.aemp.Node;
 import org.aemp.PortId;
 
@@ -55,7 +53,7 @@ public final class ChatClient {
                 return;
             }
             display.accept("connecting...");
-            PortId me = node.newPort((ctx, msg) -> display.accept(words(msg)));
+            PortId me = node.newPort((ctx, msg) -> display.accept(ChatServer.perlText(msg)));
             node.monitor(me, reason -> {
                 display.accept("disconnected " + ChatServer.perlText(reason));
                 server = null;
@@ -65,8 +63,8 @@ public final class ChatClient {
             });
             PortId found = PortId.parse(servers.get(0));
             node.send(found, "join", me.toString(), nick);
-            node.monitorKill(found, me);
             server = found;
+            node.monitorKill(found, me);
         });
     }
 
@@ -81,10 +79,6 @@ public final class ChatClient {
         if (to != null) {
             node.send(to, "privmsg", nick, line);
         }
-    }
-
-    private static String words(List<Object> msg) {
-        return msg.stream().map(String::valueOf).collect(Collectors.joining(" "));
     }
 
     /** Runs the client; see the class documentation. Ends at the end of standard input. */

@@ -73,8 +73,12 @@ public final class ChatServer {
 
     /** A kill reason as Perl interpolates {@code "@_"}: the values, separated by spaces. */
     static String perlText(KillReason reason) {
-        List<String> words = reason.values().stream().map(v -> v == null ? "" : String.valueOf(v)).toList();
-        return String.join(" ", words);
+        return perlText(reason.values());
+    }
+
+    /** Values as Perl interpolates {@code "@_"}: separated by spaces, undef as the empty string. */
+    static String perlText(List<?> values) {
+        return String.join(" ", values.stream().map(v -> v == null ? "" : String.valueOf(v)).toList());
     }
 
     /** Runs the server; see the class documentation. */

@@ -103,6 +103,48 @@ class ExamplesPerlLiveTest {
             AE::cv->recv;
             """;
 
+    /** A bridge-head chat server: clients spawn ::client_connect here. */
+    private static final String PERL_BRIDGE_SERVER = PREAMBLE + """
+            my %members;
+            sub relay {
+                my ($text) = @_;
+                print "relaying: $text\\n";
+                snd $_, $text for values %members;
+            }
+            sub client_connect {
+                my ($who, $nick) = @_;
+                mon $who;
+                mon $who, sub { delete $members{$who}; relay "$nick (quits, @_)" };
+                $members{$who} = $who;
+                relay "$nick (joins)";
+                rcv $SELF, sub { relay "$nick: $_[0]" };
+            }
+            grp_reg eg_chat_server2 => $NODE;
+            print "server ready\\n";
+            AE::cv->recv;
+            """;
+
+    /** A bridge-head chat client: spawns its port on the server node, says stdin's lines to it. */
+    private static final String PERL_BRIDGE_CLIENT = PREAMBLE + """
+            my ($head, $retry);
+            my $me = port { print "got @_\\n" };
+            sub look {
+                my $found = grp_get "eg_chat_server2";
+                unless ($found) { $retry = AE::timer 0.5, 0, \\&look; return }
+                $head = spawn $found->[0], "::client_connect", $me, $ENV{NICK};
+                mon $head, $me;
+                print "joined\\n";
+            }
+            look;
+            my $stdin = AE::io *STDIN, 0, sub {
+                my $line = <STDIN>;
+                exit 0 unless defined $line;
+                chomp $line;
+                snd $head, $line if $head;
+            };
+            AE::cv->recv;
+            """;
+
     private final List<Node> nodes = new ArrayList<>();
     private final List<PerlProgram> programs = new ArrayList<>();
 
@@ -178,6 +220,7 @@ class ExamplesPerlLiveTest {
         awaitLine(alice, "camel (joins)");
         perl.println("hello from perl");
         awaitLine(alice, "camel: hello from perl");
+        ExamplesTest.awaitConnected(java::isConnected);
         java.say("hello from java");
         perl.await("got alice: hello from java", PATIENCE);
     }
@@ -194,6 +237,7 @@ class ExamplesPerlLiveTest {
         ChatClient b = ChatClient.start(javaNode("bob", List.of(address)), "bob", bob::add);
         awaitLine(alice, "bob (joins)");
 
+        ExamplesTest.awaitConnected(b::isConnected);
         b.say("hello alice");
 
         awaitLine(alice, "bob: hello alice");
@@ -224,5 +268,44 @@ class ExamplesPerlLiveTest {
         String data = received.poll(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(data).as("a test message from Perl within %s", PATIENCE).isNotNull();
         assertThat(Long.parseLong(data)).isBetween(before - 5, before + 60);
+    }
+
+    @Test
+    void aPerlBridgeHeadClientTalksThroughTheJavaServer() throws Exception {
+        Node seed = javaSeed();
+        BridgeHeadChatServer.start(seed, line -> { });
+        BlockingQueue<String> alice = new LinkedBlockingQueue<>();
+        BridgeHeadChatClient java = BridgeHeadChatClient.start(javaNode("alice", seed.listenAddresses()), "alice",
+                alice::add);
+        awaitLine(alice, "alice (joins)");
+
+        PerlProgram perl = perl("perl-bridge-client", PERL_BRIDGE_CLIENT, seed.listenAddresses(), "127.0.0.1:*",
+                Map.of("NICK", "camel"));
+        perl.await("joined", PATIENCE);
+        awaitLine(alice, "camel (joins)");
+        perl.println("hello from perl");
+        awaitLine(alice, "camel: hello from perl");
+        ExamplesTest.awaitConnected(java::isConnected);
+        java.say("hello from java");
+        perl.await("got alice: hello from java", PATIENCE);
+    }
+
+    @Test
+    void javaBridgeHeadClientsTalkThroughThePerlServer() throws Exception {
+        String address = freeAddress();
+        PerlProgram server = perl("perl-bridge-server", PERL_BRIDGE_SERVER, List.of(address), address, Map.of());
+        server.await("server ready", PATIENCE);
+        BlockingQueue<String> alice = new LinkedBlockingQueue<>();
+        BridgeHeadChatClient.start(javaNode("alice", List.of(address)), "alice", alice::add);
+        awaitLine(alice, "alice (joins)");
+        BridgeHeadChatClient b = BridgeHeadChatClient.start(javaNode("bob", List.of(address)), "bob",
+                new LinkedBlockingQueue<String>()::add);
+        awaitLine(alice, "bob (joins)");
+
+        ExamplesTest.awaitConnected(b::isConnected);
+        b.say("hello alice");
+
+        awaitLine(alice, "bob: hello alice");
+        server.await("relaying: bob: hello alice", PATIENCE);
     }
 }

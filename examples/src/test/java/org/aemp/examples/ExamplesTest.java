@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.aemp.Node;
 import org.aemp.NodeConfig;
 import org.aemp.testing.logging.TestLogs;
@@ -56,6 +57,15 @@ class ExamplesTest {
         return before;
     }
 
+    /** Waits until a client knows its server: its join may be relayed before it has noted the server. */
+    static void awaitConnected(BooleanSupplier connected) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!connected.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("a client connected within %s", PATIENCE).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
     @Test
     void theSimpleExampleGetsItsOwnMessage() throws Exception {
         Node node = start("alone", List.of());
@@ -92,10 +102,37 @@ class ExamplesTest {
         until(alice, "bob (joins)");
         until(bob, "bob (joins)");
 
+        awaitConnected(a::isConnected);
         a.say("hello bob");
 
         until(bob, "alice: hello bob");
         assertThat(until(relayed, "relaying: alice: hello bob")).contains("relaying: bob (joins)");
+        bobNode.close();
+        String line = next(alice);
+        while (!line.startsWith("bob (quits")) {
+            line = next(alice);
+        }
+        assertThat(line).matches("bob \\(quits, .*\\)");
+    }
+
+    @Test
+    void bridgeHeadChatClientsTalkThroughTheirSpawnedPorts(TestLogs logs) throws Exception {
+        logs.allow(Level.WARN, "node bob stopped: \\d+ messages were not sent");
+        Node seed = seed();
+        BridgeHeadChatServer.start(seed, line -> { });
+        BlockingQueue<String> alice = new LinkedBlockingQueue<>();
+        BlockingQueue<String> bob = new LinkedBlockingQueue<>();
+        BridgeHeadChatClient.start(start("alice", seed.listenAddresses()), "alice", alice::add);
+        until(alice, "alice (joins)");
+        Node bobNode = start("bob", seed.listenAddresses());
+        BridgeHeadChatClient b = BridgeHeadChatClient.start(bobNode, "bob", bob::add);
+        until(alice, "bob (joins)");
+        until(bob, "bob (joins)");
+
+        awaitConnected(b::isConnected);
+        b.say("hi alice");
+
+        until(alice, "bob: hi alice");
         bobNode.close();
         String line = next(alice);
         while (!line.startsWith("bob (quits")) {
