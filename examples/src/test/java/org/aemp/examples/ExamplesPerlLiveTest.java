@@ -14,10 +14,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.aemp.Node;
 import org.aemp.NodeConfig;
+import org.aemp.testing.logging.TestLogs;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.event.Level;
 
 /**
  * The Java examples against Perl AnyEvent::MP 2.02 programs that exchange the same messages as
@@ -153,12 +156,19 @@ class ExamplesPerlLiveTest {
         PerlProgram.assumePerl();
     }
 
+    @BeforeAll
+    static void teardownNoise(TestLogs logs) {
+        // a node that closes while its Perl peer is going away may find a message it could not hand over
+        logs.allow(Level.WARN, "node .* stopped: \\d+ messages were not sent");
+    }
+
     @AfterEach
     void stop() throws InterruptedException {
+        // the Java nodes first, while the Perl programs still read what the nodes flush on closing
+        nodes.forEach(Node::close);
         for (PerlProgram p : programs) {
             p.close();
         }
-        nodes.forEach(Node::close);
     }
 
     private Node javaSeed() throws IOException {
