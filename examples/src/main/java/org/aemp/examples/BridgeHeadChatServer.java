@@ -14,8 +14,7 @@ import org.aemp.PortId;
  * its id in the database family {@value #GROUP}, and each client spawns a port of its own here,
  * with the init function {@value #CONNECT} and the arguments {@code (<client port>, <nick>)}. That
  * port takes plain lines from its one client and relays {@code "<nick>: <line>"} to every client;
- * it is linked to the client's port, so it dies with it, and everyone gets
- * {@code "<nick> (quits, <reason>)"}. Clients: {@link BridgeHeadChatClient} or Perl's
+ * it dies when the client's port dies, and everyone gets {@code "<nick> (quits, <reason>)"}. Clients: {@link BridgeHeadChatClient} or Perl's
  * {@code eg/chat_client2}.
  *
  * <pre>{@code
@@ -52,11 +51,14 @@ public final class BridgeHeadChatServer {
     private void connect(Context ctx, List<Object> args) {
         PortId client = PortId.parse(Context.text(args, 0));
         String nick = Context.text(args, 1);
-        ctx.link(client);
-        // runs on a worker thread, possibly beside other ports' receivers: hence the concurrent set
+        PortId head = ctx.self();
+        // runs on a worker thread, possibly beside other ports' receivers: hence the concurrent set.
+        // Perl links the two ports (mon $client), which kills the head with the client's reason; a
+        // normal kill here ends it just the same without logging every departure as an error.
         node.monitor(client, reason -> {
             clients.remove(client);
             relay(nick + " (quits, " + ChatServer.perlText(reason) + ")");
+            node.kill(head);
         });
         clients.add(client);
         relay(nick + " (joins)");

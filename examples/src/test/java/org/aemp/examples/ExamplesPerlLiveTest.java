@@ -164,8 +164,11 @@ class ExamplesPerlLiveTest {
 
     @AfterEach
     void stop() throws InterruptedException {
-        // the Java nodes first, while the Perl programs still read what the nodes flush on closing
-        nodes.forEach(Node::close);
+        // the Java nodes first, while the Perl programs still read what they flush on closing, and
+        // the last started first: clients before the seed they talk through
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            nodes.get(i).close();
+        }
         for (PerlProgram p : programs) {
             p.close();
         }

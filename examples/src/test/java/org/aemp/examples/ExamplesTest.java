@@ -13,6 +13,7 @@ import org.aemp.Node;
 import org.aemp.NodeConfig;
 import org.aemp.testing.logging.TestLogs;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.event.Level;
@@ -23,9 +24,18 @@ class ExamplesTest {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
     private final List<Node> nodes = new ArrayList<>();
 
+    @BeforeAll
+    static void teardownNoise(TestLogs logs) {
+        // a node that closes while a peer is going away may find a message it could not hand over
+        logs.allow(Level.WARN, "node .* stopped: \\d+ messages were not sent");
+    }
+
     @AfterEach
     void closeNodes() {
-        nodes.forEach(Node::close);
+        // the last started first: clients before the seed they talk through
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            nodes.get(i).close();
+        }
     }
 
     private Node start(String id, List<String> seeds) throws Exception {
@@ -87,9 +97,7 @@ class ExamplesTest {
     }
 
     @Test
-    void chatClientsSeeJoinsMessagesAndQuits(TestLogs logs) throws Exception {
-        // bob's node closes while the server's relay of its own quit may still be on its link
-        logs.allow(Level.WARN, "node bob stopped: \\d+ messages were not sent");
+    void chatClientsSeeJoinsMessagesAndQuits() throws Exception {
         Node seed = seed();
         BlockingQueue<String> relayed = new LinkedBlockingQueue<>();
         ChatServer.start(seed, relayed::add);
@@ -116,8 +124,7 @@ class ExamplesTest {
     }
 
     @Test
-    void bridgeHeadChatClientsTalkThroughTheirSpawnedPorts(TestLogs logs) throws Exception {
-        logs.allow(Level.WARN, "node bob stopped: \\d+ messages were not sent");
+    void bridgeHeadChatClientsTalkThroughTheirSpawnedPorts() throws Exception {
         Node seed = seed();
         BridgeHeadChatServer.start(seed, line -> { });
         BlockingQueue<String> alice = new LinkedBlockingQueue<>();
