@@ -15,6 +15,7 @@ import org.aemp.KillReason;
 import org.aemp.Node;
 import org.aemp.NodeConfig;
 import org.aemp.PortId;
+import org.aemp.examples.JavaEchoNode;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
 import org.aemp.testkit.AempNetwork;

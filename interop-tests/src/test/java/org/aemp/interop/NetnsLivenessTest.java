@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.aemp.KillReason;
 import org.aemp.Node;
 import org.aemp.PortId;
+import org.aemp.examples.JavaEchoNode;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
 import org.aemp.testkit.ChildProcess;

@@ -12,6 +12,7 @@ import org.aemp.KillReason;
 import org.aemp.Node;
 import org.aemp.NodeInternals;
 import org.aemp.PortId;
+import org.aemp.examples.JavaEchoNode;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
 import org.aemp.testkit.PerlPeer;

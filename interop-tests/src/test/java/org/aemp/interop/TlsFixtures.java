@@ -12,6 +12,7 @@ import org.aemp.NodeConfig;
 import org.aemp.PortId;
 import org.aemp.auth.CleartextAuth;
 import org.aemp.auth.HmacSha3Auth;
+import org.aemp.examples.JavaEchoNode;
 import org.aemp.spi.AuthMethod;
 import org.aemp.spi.Secret;
 import org.aemp.spi.TlsContext;

@@ -19,6 +19,7 @@ import javax.net.ssl.SSLEngine;
 import org.aemp.KillReason;
 import org.aemp.Node;
 import org.aemp.PortId;
+import org.aemp.examples.JavaEchoNode;
 import org.aemp.interop.TlsFixtures.Watch;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.aemp.Node;
+import org.aemp.examples.JavaEchoNode;
 import org.aemp.interop.TlsFixtures.Watch;
 import org.aemp.testing.TestNodes;
 import org.aemp.testing.logging.TestLogs;

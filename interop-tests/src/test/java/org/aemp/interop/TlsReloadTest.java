@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.aemp.AempException;
 import org.aemp.Node;
+import org.aemp.examples.JavaEchoNode;
 import org.aemp.interop.TlsFixtures.Watch;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;

@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.aemp.Node;
 import org.aemp.NodeConfig;
+import org.aemp.examples.JavaEchoNode;
 import org.aemp.testing.Transcripts;
 import org.aemp.testing.Transcripts.Connection;
 import org.aemp.testing.Transcripts.Direction;

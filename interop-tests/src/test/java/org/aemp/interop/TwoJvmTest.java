@@ -10,6 +10,7 @@ import org.aemp.Context;
 import org.aemp.KillReason;
 import org.aemp.Node;
 import org.aemp.PortId;
+import org.aemp.examples.JavaEchoNode;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
 import org.aemp.testkit.ChildProcess;

@@ -12,6 +12,10 @@ import org.aemp.Service;
  */
 public final class CatchService implements Service {
 
+    /** The service, as {@link java.util.ServiceLoader} creates it. */
+    public CatchService() {
+    }
+
     @Override
     public String name() {
         return "AnyEvent::MP::LogCatcher::catch";

@@ -28,6 +28,10 @@ import ch.qos.logback.core.AppenderBase;
  */
 public class LogCatcherAppender extends AppenderBase<ILoggingEvent> {
 
+    /** The appender, as Logback's configuration creates it. */
+    public LogCatcherAppender() {
+    }
+
     @Override
     protected void append(ILoggingEvent event) {
         LogLevel level = level(event.getLevel());

@@ -25,6 +25,10 @@ import java.util.logging.SimpleFormatter;
 public class LogCatcherHandler extends Handler {
     private final Formatter formatter = new SimpleFormatter();
 
+    /** A handler that forwards to every catcher of this JVM's nodes. */
+    public LogCatcherHandler() {
+    }
+
     @Override
     public void publish(LogRecord record) {
         if (record == null || !isLoggable(record)) {

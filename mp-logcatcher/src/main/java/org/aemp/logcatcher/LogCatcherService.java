@@ -12,6 +12,10 @@ import org.aemp.Service;
  */
 public final class LogCatcherService implements Service {
 
+    /** The service, as {@link java.util.ServiceLoader} creates it. */
+    public LogCatcherService() {
+    }
+
     @Override
     public String name() {
         return "AnyEvent::MP::LogCatcher";

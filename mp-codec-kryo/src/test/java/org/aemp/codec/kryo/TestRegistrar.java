@@ -6,6 +6,10 @@ import java.util.Map;
 /** The application classes of the tests, registered through the service file in src/test/resources. */
 public final class TestRegistrar implements KryoRegistrar {
 
+    /** The registrar, as {@link java.util.ServiceLoader} creates it. */
+    public TestRegistrar() {
+    }
+
     /** A small record. */
     public record Point(int x, int y, String label) {
     }

@@ -1,4 +1,4 @@
-package org.aemp.interop;
+package org.aemp.examples;
 
 import java.io.IOException;
 import java.time.Duration;

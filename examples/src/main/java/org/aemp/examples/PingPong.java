@@ -1,4 +1,4 @@
-package org.aemp.interop;
+package org.aemp.examples;
 
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +14,7 @@ import org.aemp.PortId;
  * A runnable example: a Java node that connects to another node (Perl or Java) and pings its
  * {@code #echo} port, which sends {@code (reply, @payload)} back as {@code @payload}:
  * <pre>{@code
- * java -cp ... org.aemp.interop.PingPong connect=127.0.0.1:4040 secret=s3cret [nodeid=java] [framing=json] [count=3]
+ * java -cp ... org.aemp.examples.PingPong connect=127.0.0.1:4040 secret=s3cret [nodeid=java] [framing=json] [count=3]
  * }</pre>
  * It prints one {@code pong} line per ping and exits with status 0, or 1 if a pong did not come
  * within 5 seconds.
