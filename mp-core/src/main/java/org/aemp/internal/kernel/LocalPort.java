@@ -171,6 +171,7 @@ final class LocalPort implements Runnable, Port {
         try {
             for (int i = 0; i < BATCH && !dead; i++) {
                 if (overflow != null) {
+                    kernel.mailboxOverflowed(name, overflow);
                     die(overflow, null);
                     break;
                 }

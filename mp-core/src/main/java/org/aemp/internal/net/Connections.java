@@ -89,6 +89,8 @@ final class Connections implements HandshakeHandler.Links {
     private final AtomicInteger upCount = new AtomicInteger();
     private final Function<Link, FrameHandler> frames;
     private final NetworkCounters failures;
+    /** The counts of the entries that left the table; guarded by itself, so that {@link #totals} never goes back. */
+    private final LinkCounters retired = new LinkCounters();
     private volatile boolean closed;
 
     Connections(String self, Inbound kernel, NodeEvents events, AddressBook addresses, Dialer dialer,
@@ -145,7 +147,7 @@ final class Connections implements HandshakeHandler.Links {
             }
             Link link = rn.link;
             if (link != null) {
-                return link.write(message, mode) != Link.Outcome.REFUSED;
+                return write(link, message, mode);
             }
             String overflow = null;
             int attempt;
@@ -154,7 +156,7 @@ final class Connections implements HandshakeHandler.Links {
                     continue; // left the table meanwhile: look again
                 }
                 if (rn.link != null) {
-                    return rn.link.write(message, mode) != Link.Outcome.REFUSED;
+                    return write(rn.link, message, mode);
                 }
                 if (closed) {
                     return true;
@@ -179,10 +181,23 @@ final class Connections implements HandshakeHandler.Links {
                 }
             }
             if (overflow != null) {
+                failures.incidents.linkOverflowed(rn.id, overflow);
                 giveUp(rn, attempt, overflow); // the queued messages are lost: the node's monitors fire
             }
             return true;
         }
+    }
+
+    /**
+     * Writes a send ({@link Link.Mode#SEND} or {@link Link.Mode#TRY}) to a link: false if refused.
+     * One that hits the backlog limit fails the link, and is an incident too.
+     */
+    private boolean write(Link link, List<?> message, Link.Mode mode) {
+        Link.Outcome outcome = link.write(message, mode);
+        if (outcome == Link.Outcome.OVERFLOW) {
+            failures.incidents.linkOverflowed(link.node, String.valueOf(link.failure()));
+        }
+        return outcome != Link.Outcome.REFUSED;
     }
 
     private void tableFull(String nodeId) {
@@ -228,7 +243,7 @@ final class Connections implements HandshakeHandler.Links {
 
     void sendIfUp(String nodeId, List<?> message) {
         Optional<Link> link = link(nodeId);
-        link.ifPresent(l -> l.write(message, Link.Mode.SEND));
+        link.ifPresent(l -> write(l, message, Link.Mode.SEND));
     }
 
     Optional<Link> link(String nodeId) {
@@ -575,8 +590,12 @@ final class Connections implements HandshakeHandler.Links {
                 failures.handshakeFailures.increment();
                 refusals.warn(who, "handshake timeouts", line);
             }
-            default -> log.debug("{}", SafeText.of(line));
+            default -> {
+                log.debug("{}", SafeText.of(line));
+                return; // no fault of the peer's: not an incident
+            }
         }
+        failures.incidents.handshakeFailed(claimedNode, address, fault.name(), reason);
     }
 
     /** One of our dials ended without a link: connections that waited for it may go up now. */
@@ -704,7 +723,10 @@ final class Connections implements HandshakeHandler.Links {
                         if (rn.dials.isEmpty() && rn.pending.isEmpty()) {
                             // nothing left to know: the entry goes, so that unreachable nodes do not pile up
                             rn.removed = true;
-                            nodes.remove(rn.id, rn);
+                            synchronized (retired) {
+                                nodes.remove(rn.id, rn);
+                                rn.counters.addTo(retired, System.nanoTime());
+                            }
                         }
                     }
                 }
@@ -739,6 +761,25 @@ final class Connections implements HandshakeHandler.Links {
                     Duration.ofNanos(c.busyNanos(now)), c.refusals.sum(), c.overflows.sum()));
         }
         return out;
+    }
+
+    /**
+     * What has crossed every link this node has had, to nodes in the table and to nodes that left
+     * it (their counts would be lost with their entry): counts that only grow. Node, framing,
+     * backlog and the busy flag are left empty.
+     */
+    LinkCounts totals() {
+        long now = System.nanoTime();
+        LinkCounters sum = new LinkCounters();
+        synchronized (retired) {
+            retired.addTo(sum, now);
+            for (RemoteNode rn : nodes.values()) {
+                rn.counters.addTo(sum, now);
+            }
+        }
+        return new LinkCounts("", false, "", sum.messagesIn.sum(), sum.messagesOut.sum(),
+                sum.bytesIn.sum(), sum.bytesOut.sum(), 0, false, Duration.ofNanos(sum.busyNanos(now)),
+                sum.refusals.sum(), sum.overflows.sum());
     }
 
     // ---- lifecycle ----
