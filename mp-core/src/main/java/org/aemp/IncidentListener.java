@@ -7,8 +7,8 @@ package org.aemp;
  * counts of the same failures are in {@link Node#stats()}. Register with
  * {@link Node#monitorIncidents}; implement the methods of interest, the others do nothing.
  *
- * <p>Called on a worker thread, one call at a time, in the order of the incidents; should not
- * block. Text from peers (node ids, reasons) comes as received: escape it before logging it.
+ * <p>Called on a worker thread, one call at a time, in the order of the incidents, in the same
+ * queue as the node's {@link NodeListener} and {@link BusyListener} calls; should not block. Text from peers (node ids, reasons) comes as received: escape it before logging it.
  */
 public interface IncidentListener {
     /** Why a handshake failed (only failures that are the peer's fault are incidents). */
@@ -34,7 +34,8 @@ public interface IncidentListener {
 
     /**
      * A plain send hit the backlog limit of the link to {@code node} (or of its queue while
-     * connecting): the link fails, and a node-down follows ({@link Node#monitorNodes}).
+     * connecting): the link fails, and a node-down follows ({@link Node#monitorNodes}), told after
+     * this. Told once per link; the sends that follow into the failing link are the same overflow.
      */
     default void linkOverflowed(String node, String reason) {
     }

@@ -104,7 +104,7 @@ final class NodeAssembly {
                 new Kernel.Settings(config.secure(), config.mailboxBusyMessages(), config.mailboxBusyBytes()),
                 type -> codecs.stream().anyMatch(c -> c.canEncode(type)), up, up, incidents);
         try {
-            this.network = new Network(kernel, workers, settings, config.transport().orElse(null),
+            this.network = new Network(kernel, settings, config.transport().orElse(null),
                     config.ioThreads(), limits, up, up, incidents);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new AempException(e.getMessage(), e);

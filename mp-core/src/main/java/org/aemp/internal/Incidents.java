@@ -12,7 +12,9 @@ import java.util.concurrent.Executor;
  * recording). The code that notices an incident, often on an event loop, only hands it to a
  * worker, and only if someone listens: with no listener, an incident costs a look at an empty list.
  *
- * <p>Thread-safe. Listeners are called on a worker, one call at a time, in the order of the incidents.
+ * <p>Thread-safe. Listeners are called on a worker, one call at a time, in the order of the
+ * incidents, on the node's one queue of events ({@link #events()}), which the links' ups and downs
+ * share: so a link's overflow is heard before the down it causes.
  */
 public final class Incidents {
     /** Hears the incidents; called on a worker, one call at a time. Text from peers is raw: escape it to log it. */
@@ -38,6 +40,11 @@ public final class Incidents {
     /** @param workers runs the listeners */
     public Incidents(Executor workers) {
         this.events = new SerialExecutor(workers);
+    }
+
+    /** The node's one queue of events for listeners: incidents, and links going up, down, busy and ready. */
+    public SerialExecutor events() {
+        return events;
     }
 
     /** @return removes the listener */

@@ -147,7 +147,7 @@ final class Connections implements HandshakeHandler.Links {
             }
             Link link = rn.link;
             if (link != null) {
-                return write(link, message, mode);
+                return link.write(message, mode) != Link.Outcome.REFUSED;
             }
             String overflow = null;
             int attempt;
@@ -156,7 +156,7 @@ final class Connections implements HandshakeHandler.Links {
                     continue; // left the table meanwhile: look again
                 }
                 if (rn.link != null) {
-                    return write(rn.link, message, mode);
+                    return rn.link.write(message, mode) != Link.Outcome.REFUSED;
                 }
                 if (closed) {
                     return true;
@@ -186,18 +186,6 @@ final class Connections implements HandshakeHandler.Links {
             }
             return true;
         }
-    }
-
-    /**
-     * Writes a send ({@link Link.Mode#SEND} or {@link Link.Mode#TRY}) to a link: false if refused.
-     * One that hits the backlog limit fails the link, and is an incident too.
-     */
-    private boolean write(Link link, List<?> message, Link.Mode mode) {
-        Link.Outcome outcome = link.write(message, mode);
-        if (outcome == Link.Outcome.OVERFLOW) {
-            failures.incidents.linkOverflowed(link.node, String.valueOf(link.failure()));
-        }
-        return outcome != Link.Outcome.REFUSED;
     }
 
     private void tableFull(String nodeId) {
@@ -243,7 +231,7 @@ final class Connections implements HandshakeHandler.Links {
 
     void sendIfUp(String nodeId, List<?> message) {
         Optional<Link> link = link(nodeId);
-        link.ifPresent(l -> write(l, message, Link.Mode.SEND));
+        link.ifPresent(l -> l.write(message, Link.Mode.SEND));
     }
 
     Optional<Link> link(String nodeId) {
@@ -638,7 +626,8 @@ final class Connections implements HandshakeHandler.Links {
      * auth line are dropped (the others finish, and then lose to it or replace it).
      */
     private Link goUp(RemoteNode rn, HandshakeHandler h, Handshake.Peer peer, List<HandshakeHandler> refused) {
-        Link link = new Link(h.channel(), peer, self, limits, rn.counters, busy -> events.busy(rn.id, busy));
+        Link link = new Link(h.channel(), peer, self, limits, rn.counters, busy -> events.busy(rn.id, busy),
+                why -> failures.incidents.linkOverflowed(rn.id, why));
         for (List<?> m; (m = rn.queue.poll()) != null; ) {
             link.write(m, Link.Mode.ACCEPTED);
         }
