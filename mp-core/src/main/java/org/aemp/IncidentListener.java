@@ -8,7 +8,8 @@ package org.aemp;
  * {@link Node#monitorIncidents}; implement the methods of interest, the others do nothing.
  *
  * <p>Called on a worker thread, one call at a time, in the order of the incidents, in the same
- * queue as the node's {@link NodeListener} and {@link BusyListener} calls; should not block. Text from peers (node ids, reasons) comes as received: escape it before logging it.
+ * queue as the node's {@link NodeListener} and {@link BusyListener} calls; should not block. Text
+ * from peers (node ids, reasons) comes as received: escape it before logging it.
  */
 public interface IncidentListener {
     /** Why a handshake failed (only failures that are the peer's fault are incidents). */
@@ -34,8 +35,9 @@ public interface IncidentListener {
 
     /**
      * A plain send hit the backlog limit of the link to {@code node} (or of its queue while
-     * connecting): the link fails, and a node-down follows ({@link Node#monitorNodes}), told after
-     * this. Told once per link; the sends that follow into the failing link are the same overflow.
+     * connecting): the link fails and the node's monitors fire; for a link that was up, the
+     * node-down ({@link Node#monitorNodes}) is told after this. Told once per link: the sends
+     * that follow into the failing link are the same overflow.
      */
     default void linkOverflowed(String node, String reason) {
     }
