@@ -16,6 +16,8 @@
 #   quick=1       a short check that everything runs: 1 round, small message counts (figures not comparable)
 #   anchors=DIR   the anchors folder (with run-anchors.sh, pekko/, erlang/)
 #   systems="pekko erlang"   which anchors to run
+#   variants="default inline"   AEMP cells as configured by default, and again with inline callbacks
+#                 (java_args=inline=1: NodeConfig.inlineCallbacks on the Java side); rows "(inline)"
 #   jar=... perl_dir=... java_opts=...   passed to run-matrix.sh
 #   out=FILE      also write the table to FILE
 # Cells (16-byte payload unless said): Java<->Java json, cbor, kryo at windows 1, 10, 100, and kryo at
@@ -26,12 +28,12 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-rounds=3 quick=0 anchors=$here/../../shared/anchors systems="pekko erlang" out=
+rounds=3 quick=0 anchors=$here/../../shared/anchors systems="pekko erlang" out= variants="default inline"
 matrix_args=()
 for arg in "$@"; do
    case $arg in
       rounds=*) rounds=${arg#*=} ;;  quick=*) quick=${arg#*=} ;;  anchors=*) anchors=${arg#*=} ;;
-      systems=*) systems=${arg#*=} ;;  out=*) out=${arg#*=} ;;
+      systems=*) systems=${arg#*=} ;;  out=*) out=${arg#*=} ;;  variants=*) variants=${arg#*=} ;;
       jar=*|perl_dir=*|java_opts=*) matrix_args+=("$arg") ;;
       *) echo "unknown argument '$arg'" >&2; exit 2 ;;
    esac
@@ -58,12 +60,21 @@ child_cpu; cpu0=$child_cpu
 start_s=$(date +%s.%N) load_before=$(load1) jiffies0=$(busy_jiffies)
 say "run-all: $rounds round(s), load $load_before"
 for r in $(seq 1 "$rounds"); do
-   say "round $r: AEMP pairings (load $(load1))"
-   "$here/run-matrix.sh" "${matrix_args[@]}" pairs=java:java codecs="json cbor kryo" windows="1 10 100" sizes=16 \
-      >> "$tmp/aemp.md"
-   "$here/run-matrix.sh" "${matrix_args[@]}" pairs=java:java codecs=kryo windows=100 sizes=1024 >> "$tmp/aemp.md"
-   "$here/run-matrix.sh" "${matrix_args[@]}" pairs="java:perl perl:java perl:perl" codecs="json cbor" \
-      windows="1 10 100" sizes=16 >> "$tmp/aemp.md"
+   for variant in $variants; do
+      say "round $r: AEMP pairings, $variant (load $(load1))"
+      vargs=()
+      if [ "$variant" = inline ]; then
+         vargs=(java_args=inline=1)
+         relabel() { sed -E 's/^\| java \|/| java-i |/; s/^(\| [a-z-]+ \|) java \|/\1 java-i |/'; }
+      else
+         relabel() { cat; }
+      fi
+      { "$here/run-matrix.sh" "${matrix_args[@]}" "${vargs[@]}" pairs=java:java codecs="json cbor kryo" windows="1 10 100" sizes=16
+        "$here/run-matrix.sh" "${matrix_args[@]}" "${vargs[@]}" pairs=java:java codecs=kryo windows=100 sizes=1024
+        if [ "$variant" = default ]; then pp="java:perl perl:java perl:perl"; else pp="java:perl perl:java"; fi
+        "$here/run-matrix.sh" "${matrix_args[@]}" "${vargs[@]}" pairs="$pp" codecs="json cbor" windows="1 10 100" sizes=16
+      } | relabel >> "$tmp/aemp.md"
+   done
    say "round $r: anchors $systems (load $(load1))"
    SYSTEMS=$systems REPEAT=1 "$anchors/run-anchors.sh" >> "$tmp/anchors.jsonl" 2>> "$tmp/anchors.err" \
       || { say "run-anchors.sh failed:"; tail -20 "$tmp/anchors.err" >&2; }
@@ -84,7 +95,7 @@ perl -MJSON::PP -MList::Util=min,max -e '
    sub add { my ($k, $rate, $p50, $p99) = @_; push @{$rate{$k}}, $rate; push @{$p50{$k}}, $p50; push @{$p99{$k}}, $p99 }
    open my $f, "<", $md or die "$md: $!";
    while (<$f>) {
-      next unless /^\| (java|perl) \|/;
+      next unless /^\| (java|java-i|perl) \|/;
       my @c = map { s/^\s+|\s+$//gr } split /\|/; shift @c;
       my ($echo, $client, $codec, $tls, $w, $size, $rate, $spread, $p50, $p99) = @c;
       add(join("/", $echo, $client, $codec, $w, $size), $rate, $p50, $p99);
@@ -99,8 +110,11 @@ perl -MJSON::PP -MList::Util=min,max -e '
    }
    my %name = ("java/java" => "Java ↔ Java", "java/perl" => "Java echo ← Perl client",
       "perl/java" => "Perl echo ← Java client", "perl/perl" => "Perl ↔ Perl",
+      "java-i/java-i" => "Java ↔ Java (inline)", "java-i/perl" => "Java echo (inline) ← Perl client",
+      "perl/java-i" => "Perl echo ← Java client (inline)",
       "pekko/pekko" => "Pekko 1.7 Artery TCP (anchor)", "erlang/erlang" => "Erlang/OTP $erl distribution (anchor)");
-   my @order = ("java/java", "java/perl", "perl/java", "perl/perl", "pekko/pekko", "erlang/erlang");
+   my @order = ("java/java", "java-i/java-i", "java/perl", "java-i/perl", "perl/java", "perl/java-i", "perl/perl",
+      "pekko/pekko", "erlang/erlang");
    my %rank = map { $order[$_] => $_ } 0 .. $#order;
    my %crank = (json => 0, cbor => 1, kryo => 2, "-" => 3);
    my @keys = sort {
@@ -133,29 +147,32 @@ perl -MJSON::PP -MList::Util=min,max -e '
    my $erl1 = exists $rate{"erlang/erlang/-/1/16"} ? best_p50("erlang/erlang/-/1/16") : undef;
    my %perl1 = map { $_ => (exists $rate{"perl/perl/$_/1/16"} ? best_p50("perl/perl/$_/1/16") : undef) } qw(json cbor);
    my $perlbest = min grep { defined } values %perl1;
-   for my $codec (qw(json cbor kryo)) {
-      my $k = "java/java/$codec/1/16";
-      next unless exists $rate{$k};
-      ratio("window 1 p50, Java ↔ Java $codec / Erlang (µs)", best_p50($k), $erl1, 1, 1);
-      my $pp = $codec eq "kryo" ? $perlbest : $perl1{$codec};
-      ratio("window 1 p50, Java ↔ Java $codec / Perl ↔ Perl " . ($codec eq "kryo" ? "(its best framing)" : $codec) . " (µs)",
-         best_p50($k), $pp, 1, 1);
-   }
-   for my $pair (["java/perl", "Java echo ← Perl client"], ["perl/java", "Perl echo ← Java client"]) {
-      for my $codec (qw(json cbor)) {
-         for my $w (1, 10, 100) {
-            my $k = "$pair->[0]/$codec/$w/16"; my $pp = "perl/perl/$codec/$w/16";
-            next unless exists $rate{$k} && exists $rate{$pp};
-            ratio("$pair->[1] / Perl ↔ Perl, $codec, window $w (round trips/s)", best_rate($k), best_rate($pp), 0.95, 0);
+   for my $j ("java", "java-i") {
+      my $tag = $j eq "java" ? "" : " (inline)";
+      for my $codec (qw(json cbor kryo)) {
+         my $k = "$j/$j/$codec/1/16";
+         next unless exists $rate{$k};
+         ratio("window 1 p50, Java ↔ Java$tag $codec / Erlang (µs)", best_p50($k), $erl1, 1, 1);
+         my $pp = $codec eq "kryo" ? $perlbest : $perl1{$codec};
+         ratio("window 1 p50, Java ↔ Java$tag $codec / Perl ↔ Perl " . ($codec eq "kryo" ? "(its best framing)" : $codec) . " (µs)",
+            best_p50($k), $pp, 1, 1);
+      }
+      for my $pair (["$j/perl", "Java echo$tag ← Perl client"], ["perl/$j", "Perl echo ← Java client$tag"]) {
+         for my $codec (qw(json cbor)) {
+            for my $w (1, 10, 100) {
+               my $k = "$pair->[0]/$codec/$w/16"; my $pp = "perl/perl/$codec/$w/16";
+               next unless exists $rate{$k} && exists $rate{$pp};
+               ratio("$pair->[1] / Perl ↔ Perl, $codec, window $w (round trips/s)", best_rate($k), best_rate($pp), 0.95, 0);
+            }
          }
       }
+      if (exists $rate{"$j/$j/kryo/100/16"} && exists $rate{"pekko/pekko/-/100/16"}) {
+         ratio("Java ↔ Java$tag kryo window 100 / (3 × Pekko) (round trips/s)", best_rate("$j/$j/kryo/100/16"),
+            3 * best_rate("pekko/pekko/-/100/16"), 1, 0, "3 × " . best_rate("pekko/pekko/-/100/16"));
+      }
+      ratio("Java ↔ Java$tag kryo window 100, 1 KiB / 250,000 (round trips/s)", best_rate("$j/$j/kryo/100/1024"), 250000, 1, 0, "250k")
+         if exists $rate{"$j/$j/kryo/100/1024"};
    }
-   if (exists $rate{"java/java/kryo/100/16"} && exists $rate{"pekko/pekko/-/100/16"}) {
-      ratio("Java ↔ Java kryo window 100 / (3 × Pekko) (round trips/s)", best_rate("java/java/kryo/100/16"),
-         3 * best_rate("pekko/pekko/-/100/16"), 1, 0, "3 × " . best_rate("pekko/pekko/-/100/16"));
-   }
-   ratio("Java ↔ Java kryo window 100, 1 KiB / 250,000 (round trips/s)", best_rate("java/java/kryo/100/1024"), 250000, 1, 0, "250k")
-      if exists $rate{"java/java/kryo/100/1024"};
    print "\n| goal (issue #13) | figures | ratio | goal | met |\n|---|---|---:|---|---|\n", join("\n", @goals), "\n";
 ' "$tmp/aemp.md" "$tmp/anchors.jsonl" "$rounds" "$quick" "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(nproc)" "$cpu_model" \
   "$(uname -r)" "$java_version" "$perl_version" "$erl_version" "$load_before" "$load_after" \

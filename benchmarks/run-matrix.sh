@@ -21,6 +21,7 @@
 #                    either peer); java_warmup_w1=50000 at window 1
 #   echo_warmup=500000  untimed round trips (window 100, 16 bytes) every Java echo node gets first
 #   java_opts=...    extra JVM options for both Java programs (JAVA_OPTS)
+#   java_args=...    extra key=value arguments for both Java programs, e.g. java_args=inline=1
 #   jar=...          the program (default: benchmarks/target/aemp-bench.jar next to this script)
 #   perl_dir=...     folder of echo-node.pl and client.pl (default: ../shared/interop/perl next to the project)
 #   raw=FILE         also append every client's JSON line to FILE
@@ -43,6 +44,7 @@ java_warmup=${JAVA_WARMUP:-300000}
 java_warmup_w1=${JAVA_WARMUP_W1:-50000}
 echo_warmup=${ECHO_WARMUP:-500000}
 java_opts=${JAVA_OPTS:-}
+java_args=${JAVA_ARGS:-}
 jar=${JAR:-$here/target/aemp-bench.jar}
 perl_dir=${PERL_DIR:-$here/../../shared/interop/perl}
 raw=${RAW:-}
@@ -53,7 +55,7 @@ for arg in "$@"; do
       n_java=*) n_java=${arg#*=} ;;  n_java_w1=*) n_java_w1=${arg#*=} ;;  n_perl=*) n_perl=${arg#*=} ;;
       n_perl_w1=*) n_perl_w1=${arg#*=} ;;  java_warmup=*) java_warmup=${arg#*=} ;;
       java_warmup_w1=*) java_warmup_w1=${arg#*=} ;;  echo_warmup=*) echo_warmup=${arg#*=} ;;
-      java_opts=*) java_opts=${arg#*=} ;;  jar=*) jar=${arg#*=} ;;  perl_dir=*) perl_dir=${arg#*=} ;;
+      java_opts=*) java_opts=${arg#*=} ;;  java_args=*) java_args=${arg#*=} ;;  jar=*) jar=${arg#*=} ;;  perl_dir=*) perl_dir=${arg#*=} ;;
       raw=*) raw=${arg#*=} ;;
       *) echo "unknown argument '$arg'" >&2; exit 2 ;;
    esac
@@ -86,7 +88,7 @@ start_echo() {
    : > "$log"
    if [ "$impl" = java ]; then
       # shellcheck disable=SC2086
-      java $java_opts -jar "$jar" echo-node 'bind=127.0.0.1:*' "framing=$framing" "${certarg[@]}" > "$log" 2>"$tmp/echo.err" &
+      java $java_opts -jar "$jar" echo-node 'bind=127.0.0.1:*' "framing=$framing" "${certarg[@]}" $java_args > "$log" 2>"$tmp/echo.err" &
    else
       perl "$perl_dir/echo-node.pl" 'bind=127.0.0.1:*' quiet=1 "framing=$framing" "${certarg[@]}" > "$log" 2>"$tmp/echo.err" &
    fi
@@ -107,7 +109,7 @@ run_client() {
    local args=("seeds=$echo_addr" target=echo#echo "n=$n" "window=$w" "size=$size" "framing=$framing" "${certarg[@]}")
    if [ "$impl" = java ]; then
       # shellcheck disable=SC2086
-      timeout 600 java $java_opts -jar "$jar" client "${args[@]}" "warmup=${7:-$java_warmup}" 2>>"$tmp/client.err"
+      timeout 600 java $java_opts -jar "$jar" client "${args[@]}" "warmup=${7:-$java_warmup}" $java_args 2>>"$tmp/client.err"
    else
       timeout 600 perl "$perl_dir/client.pl" "${args[@]}" 2>>"$tmp/client.err"
    fi

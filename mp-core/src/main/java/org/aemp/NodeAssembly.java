@@ -101,7 +101,8 @@ final class NodeAssembly {
         this.workers = new Workers(id, config.workerThreads());
         this.incidents = new Incidents(workers);
         this.kernel = new Kernel(id, names, workers,
-                new Kernel.Settings(config.secure(), config.mailboxBusyMessages(), config.mailboxBusyBytes()),
+                new Kernel.Settings(config.secure(), config.mailboxBusyMessages(), config.mailboxBusyBytes(),
+                        config.inlineCallbacks()),
                 type -> codecs.stream().anyMatch(c -> c.canEncode(type)), up, up, incidents);
         try {
             this.network = new Network(kernel, settings, config.transport().orElse(null),

@@ -58,6 +58,7 @@ public final class NodeConfig {
     private final long linkBusyThreshold;
     private final long linkBacklogLimit;
     private final int mailboxBusyMessages;
+    private final boolean inlineCallbacks;
     private final long mailboxBusyBytes;
     private final Duration closeTimeout;
     private final int workerThreads;
@@ -95,6 +96,7 @@ public final class NodeConfig {
         this.linkBusyThreshold = b.linkBusyThreshold;
         this.linkBacklogLimit = b.linkBacklogLimit;
         this.mailboxBusyMessages = b.mailboxBusyMessages;
+        this.inlineCallbacks = b.inlineCallbacks;
         this.mailboxBusyBytes = b.mailboxBusyBytes;
         this.closeTimeout = b.closeTimeout;
         this.workerThreads = b.workerThreads;
@@ -134,7 +136,8 @@ public final class NodeConfig {
      *       {@code framing_format} equal to Perl's default {@code ["cbor","json","storable"]} is
      *       passed on as "not configured", so that the node offers the codecs it actually has on the
      *       class path; any other list is passed on as given.
-     *   <li>{@code secure}: Perl truthiness ({@link org.aemp.config.PerlValues#isTrue}).
+     *   <li>{@code secure}, and the Java-only {@code inline_callbacks}: Perl truthiness
+     *       ({@link org.aemp.config.PerlValues#isTrue}).
      *   <li>{@code services}: an array of names or {@code [name, args...]} lists, started by name
      *       through {@link Service} ({@code AnyEvent::MP::Global::} makes the node global).
      * </ul>
@@ -177,6 +180,7 @@ public final class NodeConfig {
         b.linkBusyThreshold = linkBusyThreshold;
         b.linkBacklogLimit = linkBacklogLimit;
         b.mailboxBusyMessages = mailboxBusyMessages;
+        b.inlineCallbacks = inlineCallbacks;
         b.mailboxBusyBytes = mailboxBusyBytes;
         b.closeTimeout = closeTimeout;
         b.workerThreads = workerThreads;
@@ -321,6 +325,11 @@ public final class NodeConfig {
         return mailboxBusyMessages;
     }
 
+    /** True if callbacks for messages from other nodes may run on the I/O thread that read them. */
+    public boolean inlineCallbacks() {
+        return inlineCallbacks;
+    }
+
     /** Bytes (of messages from other nodes) waiting in one mailbox above which it is busy. */
     public long mailboxBusyBytes() {
         return mailboxBusyBytes;
@@ -378,6 +387,7 @@ public final class NodeConfig {
         private long linkBusyThreshold = 1 << 20;
         private long linkBacklogLimit = 16 << 20;
         private int mailboxBusyMessages = 10_000;
+        private boolean inlineCallbacks;
         private long mailboxBusyBytes = 8 << 20;
         private Duration closeTimeout = Duration.ofSeconds(5);
         private List<String> framingFormat;
@@ -695,6 +705,23 @@ public final class NodeConfig {
                 throw new IllegalArgumentException("mailboxBusyMessages must be >= 1: " + messages);
             }
             this.mailboxBusyMessages = messages;
+            return this;
+        }
+
+        /**
+         * Lets a callback for a message from another node run on the I/O thread that decoded it,
+         * when its port is idle, instead of being handed to a worker (default false; profile key
+         * {@code inline_callbacks}). This saves the two thread hand-offs of a round trip (the
+         * reply a callback sends goes out with the same turn of the I/O thread), about what
+         * Perl's AnyEvent::MP does, where every callback runs on its one event loop. The price is
+         * Perl's too: a callback that blocks or runs long holds up every link of that I/O thread.
+         * Turn it on only for nodes whose callbacks are short and never wait (no {@code join()}
+         * on a {@code call}). The guarantees stay: one callback at a time per port, in order; a
+         * port with a backlog is drained by a worker as usual, and messages from local senders
+         * always go through the workers.
+         */
+        public Builder inlineCallbacks(boolean inline) {
+            this.inlineCallbacks = inline;
             return this;
         }
 

@@ -119,6 +119,7 @@ final class ProfileConversion {
         }
 
         b.secure(PerlValues.isTrue(v.get("secure")));
+        b.inlineCallbacks(PerlValues.isTrue(v.get("inline_callbacks")));
 
         Object services = v.get("services");
         if (services != null) {

@@ -14,7 +14,8 @@ import org.aemp.NodeConfig;
  * {@code configure_node} does: {@code nodeid}, {@code bind}, {@code secret} (default
  * {@code interop-secret}), {@code framing}, {@code cert} (a PEM file; turns TLS on),
  * {@code auth_offer}, {@code auth_accept}. Java only: {@code workers} (callback threads, default
- * the node's) and {@code io_threads} (event loops, default 1).
+ * the node's), {@code io_threads} (event loops, default 1) and {@code inline} (1: callbacks for
+ * messages from the network run on the I/O thread, {@link NodeConfig.Builder#inlineCallbacks}).
  */
 final class BenchNodes {
     private BenchNodes() {
@@ -32,6 +33,7 @@ final class BenchNodes {
         if (a.get("workers").isPresent()) {
             b.workerThreads(a.integer("workers", 2, 1));
         }
+        a.get("inline").ifPresent(v -> b.inlineCallbacks(v.equals("1")));
         if (a.get("io_threads").isPresent()) {
             b.ioThreads(a.integer("io_threads", 1, 1));
         }

@@ -33,7 +33,7 @@ import org.aemp.config.JsonValues;
  * (default 1) after the first minute.
  *
  * <pre>{@code java -jar aemp-bench.jar soak [duration=600] [interval=10] [scenarios=try,send,stopped]
- *        [sleep=10] [size=100] [rate=0] [transport=...] [max_slope=1] [jvm_opts="-Xmx512m -XX:+ExitOnOutOfMemoryError"]}</pre>
+ *        [sleep=10] [size=100] [rate=0] [transport=...] [max_slope=1] [jvm_opts="-Xms256m -Xmx256m -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError"]}</pre>
  *
  * <p>Scenarios, each a sender JVM and a receiver JVM:
  * <ul>
@@ -51,11 +51,14 @@ import org.aemp.config.JsonValues;
  * Netty's own direct-memory count, the JDK's
  * direct buffers, RSS; the stopped receiver can report nothing while stopped, so its RSS is read
  * from {@code /proc} by this process. The child JVMs run {@code Main soak-node} ({@link #node}).
+ * The child JVMs get a fixed, pre-touched heap by default, so that RSS shows memory beyond the heap
+ * rather than the JVM committing more of its heap as it goes (with a growing heap, RSS rose for
+ * minutes while the heap after collections stayed flat).
  */
 final class Soak {
     static final Map<String, String> DEFAULTS = Map.of("duration", "600", "interval", "10",
             "scenarios", "try,send,stopped", "sleep", "10", "size", "100", "rate", "0", "max_slope", "1",
-            "jvm_opts", "-Xmx512m -XX:+ExitOnOutOfMemoryError", "secret", "soak-secret");
+            "jvm_opts", "-Xms256m -Xmx256m -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError", "secret", "soak-secret");
     private static final Duration STARTUP = Duration.ofSeconds(60);
     /** The memory figures, as keys of a sample line, with their column titles. */
     private static final Map<String, String> FIGURES = figures();

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.aemp.Node;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
+import org.aemp.testkit.PerlPeer;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +56,9 @@ class DataConnPerlLiveTest {
             c.binds(List.of("127.0.0.1:0")).secret(SECRET);
             return tls ? c.cert(TlsFixtures.SELF_SIGNED) : c;
         });
-        return PerlPeer.startScript("dataconn-peer.pl", "dataconn-peer", args.toArray(String[]::new));
+        // the script sits beside the other Perl peers of this module (surefire sets AEMP_INTEROP_PERL_DIR)
+        Path script = Path.of(System.getenv().getOrDefault("AEMP_INTEROP_PERL_DIR", "src/test/perl"), "dataconn-peer.pl");
+        return PerlPeer.startScript(script, "dataconn-peer", args.toArray(String[]::new));
     }
 
     /** The Perl end's report matches the Java end's: same counts, and each side read what the other wrote. */
@@ -72,8 +75,8 @@ class DataConnPerlLiveTest {
     @ValueSource(booleans = {false, true})
     void javaOpensADataConnectionToPerl(boolean tls) throws Exception {
         try (PerlPeer perl = perl(tls)) {
-            java.addAddresses(perl.node, perl.binds);
-            Channel ch = java.dataConn().connectTo(perl.node, Duration.ofSeconds(20), "DataConnPeer::receiver",
+            java.addAddresses(perl.node(), perl.binds());
+            Channel ch = java.dataConn().connectTo(perl.node(), Duration.ofSeconds(20), "DataConnPeer::receiver",
                     "j2p", LENGTH, LENGTH, "perl-seed").get(30, TimeUnit.SECONDS);
             assertThat(ch.pipeline().get(SslHandler.class) != null).as("TLS").isEqualTo(tls);
             perl.await("receiving", "j2p");
@@ -86,7 +89,7 @@ class DataConnPerlLiveTest {
                     atPerl.get("seconds"));
             ch.close().sync();
             perl.await("transfer_closed", "j2p");
-            assertThat(java.upNodes()).containsExactly(perl.node);
+            assertThat(java.upNodes()).containsExactly(perl.node());
         }
     }
 
@@ -102,7 +105,7 @@ class DataConnPerlLiveTest {
                 checks.put(StreamCheck.start(ch, LENGTH, 9, LENGTH).result());
             });
             // the link, so that Perl can reach the Java node (it has no address of it)
-            assertThat(java.connect(perl.binds.get(0)).get(15, TimeUnit.SECONDS)).isEqualTo(perl.node);
+            assertThat(java.connect(perl.binds().get(0)).get(15, TimeUnit.SECONDS)).isEqualTo(perl.node());
 
             String id = perl.command("connect_to", "node", java.id(), "address", java.listenAddresses().get(0),
                     "timeout", 20, "func", "Java::receiver", "args", List.of("from perl", 2), "receive", LENGTH,
@@ -118,7 +121,7 @@ class DataConnPerlLiveTest {
                     atPerl.get("seconds"));
             ch.close().sync();
             perl.await("transfer_closed", id);
-            assertThat(java.upNodes()).containsExactly(perl.node);
+            assertThat(java.upNodes()).containsExactly(perl.node());
         }
     }
 }

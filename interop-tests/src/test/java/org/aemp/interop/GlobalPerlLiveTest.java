@@ -11,6 +11,7 @@ import org.aemp.Node;
 import org.aemp.PortId;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
+import org.aemp.testkit.PerlPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,7 @@ class GlobalPerlLiveTest {
     void aJavaLeafUnderAPerlSeedFindsAndIsFound() throws Exception {
         PerlPeer seed = perl("perlseed", "global=1");
         seed.command("db_reg", "family", "perl_group", "value", "from perl");
-        Node leaf = java("javaleaf", seed.binds, false);
+        Node leaf = java("javaleaf", seed.binds(), false);
 
         assertThat(keysWith(leaf, "perl_group", "perlseed#echo")).containsExactly("perlseed#echo");
         Probe<List<Object>> got = new Probe<>();
@@ -129,8 +130,8 @@ class GlobalPerlLiveTest {
     @Test
     void javaAndPerlGlobalNodesFormOneMesh() throws Exception {
         PerlPeer perlGlobal = perl("perlglobal", "global=1");
-        Node javaGlobal = java("javaglobal", perlGlobal.binds, true);
-        PerlPeer perlLeaf = perl("perlleaf", "seeds=" + String.join(",", perlGlobal.binds));
+        Node javaGlobal = java("javaglobal", perlGlobal.binds(), true);
+        PerlPeer perlLeaf = perl("perlleaf", "seeds=" + String.join(",", perlGlobal.binds()));
         Node javaLeaf = java("javaleaf", javaGlobal.listenAddresses(), false);
 
         perlLeaf.command("db_reg", "family", "mesh", "value", "perl leaf");

@@ -17,6 +17,10 @@ import org.aemp.NodeConfig;
 import org.aemp.PortId;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
+import org.aemp.testkit.AempNetwork;
+import org.aemp.testkit.ChildProcess;
+import org.aemp.testkit.PerlPeer;
+import org.aemp.testkit.TcpRelay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Links whose peer is gone without a word, as a relay ({@link TcpRelay}) or a signal makes it: a
+ * Links whose peer is gone without a word, as a relay ({@link TcpRelay}, or mp-testkit's
+ * {@link AempNetwork} with a relayed link) or a signal makes it: a
  * connection reset on one side only, a black hole, a stalled direction, a stopped process. A link
  * that hears nothing for {@code liveness_timeout} is reported down with {@code transport_error}
  * for its monitors; a node that reconnects is not locked out by the stale link its peer still
@@ -177,21 +182,29 @@ class LivenessTest {
     }
 
     /**
-     * A relay stops forwarding both ways and keeps both connections open, as when a host vanishes:
-     * both nodes report each other down within the liveness timeout, their monitors fire with
-     * {@code transport_error}, and they link again directly afterwards.
+     * A network for one test (mp-testkit): a seed {@code s} and the nodes {@code a} and {@code b},
+     * whose link runs through relays, all with {@link #LIVENESS}.
+     */
+    private static AempNetwork relayedPair() throws java.io.IOException {
+        return AempNetwork.builder().ids("s", "a", "b").codec("json").relay(1, 2)
+                .configure(c -> c.livenessTimeout(LIVENESS)).build().start();
+    }
+
+    /**
+     * The relays stop forwarding both ways and keep both connections open, as when a host
+     * vanishes: both nodes report each other down within the liveness timeout, their monitors
+     * fire with {@code transport_error}, and they link again once the relays forward again.
      */
     @Test
     @Timeout(60)
     void aBlackHoledLinkIsReportedDownOnBothSides() throws Exception {
-        Node a = node("a", c -> c.livenessTimeout(LIVENESS));
-        Node b = node("b", c -> c.livenessTimeout(LIVENESS));
-        JavaToJavaTest.echo(a);
-        JavaToJavaTest.echo(b);
-        PortId onA = a.newPort((ctx, m) -> { });
-        PortId onB = b.newPort((ctx, m) -> { });
-        try (TcpRelay relay = new TcpRelay(SocketSwarm.address(a.listenAddresses().get(0)))) {
-            b.addAddresses("a", List.of(relay.address()));
+        try (AempNetwork net = relayedPair()) {
+            Node a = net.node(1);
+            Node b = net.node(2);
+            JavaToJavaTest.echo(a);
+            JavaToJavaTest.echo(b);
+            PortId onA = a.newPort((ctx, m) -> { });
+            PortId onB = b.newPort((ctx, m) -> { });
             JavaToJavaTest.ping(b, a);
             Probe<String> lost = new Probe<>();
             AtomicReference<Long> start = new AtomicReference<>();
@@ -201,7 +214,7 @@ class LivenessTest {
             JavaToJavaTest.ping(b, a);
 
             start.set(System.nanoTime());
-            relay.blackHole();
+            net.link(1, 2).blackHole();
             List<String> reports = List.of(lost.next(LIVENESS.plus(LATE).plusSeconds(5)),
                     lost.next(LIVENESS.plus(LATE).plusSeconds(5)));
             log.info("black hole: {}", reports);
@@ -210,26 +223,26 @@ class LivenessTest {
                 withinTheBound(Long.parseLong(f[1]), LIVENESS, "node " + f[0] + " reports the other down");
                 assertThat(f[2]).startsWith("[transport_error, " + (f[0].equals("a") ? "b" : "a") + ", no data from node");
             }
+
+            net.link(1, 2).heal();
+            JavaToJavaTest.ping(b, a);
+            JavaToJavaTest.ping(a, b);
         }
-        b.addAddresses("a", a.listenAddresses());
-        JavaToJavaTest.ping(b, a);
-        JavaToJavaTest.ping(a, b);
     }
 
     /**
-     * A relay holds everything a sends to b (one direction stalls; b's requests still reach a):
+     * The relays hold everything a sends to b (one direction stalls; b's requests still reach a):
      * b hears nothing and reports a down within the liveness timeout; its closing the link is
      * what a then sees.
      */
     @Test
     @Timeout(60)
     void aStalledDirectionIsNoticedByTheSideThatHearsNothing() throws Exception {
-        Node a = node("a", c -> c.livenessTimeout(LIVENESS));
-        Node b = node("b", c -> c.livenessTimeout(LIVENESS));
-        JavaToJavaTest.echo(a);
-        JavaToJavaTest.echo(b);
-        try (TcpRelay relay = new TcpRelay(SocketSwarm.address(a.listenAddresses().get(0)))) {
-            b.addAddresses("a", List.of(relay.address()));
+        try (AempNetwork net = relayedPair()) {
+            Node a = net.node(1);
+            Node b = net.node(2);
+            JavaToJavaTest.echo(a);
+            JavaToJavaTest.echo(b);
             JavaToJavaTest.ping(b, a);
             Probe<String> lost = new Probe<>();
             AtomicReference<Long> start = new AtomicReference<>();
@@ -246,7 +259,7 @@ class LivenessTest {
             JavaToJavaTest.ping(a, b);
 
             start.set(System.nanoTime());
-            relay.stall(TcpRelay.Direction.TO_CLIENT);
+            net.link(1, 2).stall(a);
             List<String> reports = new ArrayList<>(List.of(lost.next(LIVENESS.plus(LATE).plusSeconds(5)),
                     lost.next(Duration.ofSeconds(5))));
             log.info("stalled a -> b: {}", reports);
@@ -261,27 +274,26 @@ class LivenessTest {
     }
 
     /**
-     * A relay delays everything by 250 ms each way: the link stays up through twice the liveness
-     * timeout of silence (the probes are answered in time), and a ping still works.
+     * The relays delay everything by 250 ms each way: the link stays up through twice the
+     * liveness timeout of silence (the probes are answered in time), and a ping still works.
      */
     @Test
     @Timeout(60)
     void aSlowPathIsNotMistakenForADeadOne() throws Exception {
-        Node a = node("a", c -> c.livenessTimeout(LIVENESS));
-        Node b = node("b", c -> c.livenessTimeout(LIVENESS));
-        JavaToJavaTest.echo(a);
-        try (TcpRelay relay = new TcpRelay(SocketSwarm.address(a.listenAddresses().get(0)))) {
-            b.addAddresses("a", List.of(relay.address()));
+        try (AempNetwork net = relayedPair()) {
+            Node a = net.node(1);
+            Node b = net.node(2);
+            JavaToJavaTest.echo(a);
             JavaToJavaTest.ping(b, a);
             Probe<String> events = new Probe<>();
             a.monitorNodes((n, up, r) -> events.put("a: " + n + (up ? " up" : " down " + r.values())));
             b.monitorNodes((n, up, r) -> events.put("b: " + n + (up ? " up" : " down " + r.values())));
-            relay.delay(Duration.ofMillis(250));
+            net.link(1, 2).delay(Duration.ofMillis(250));
             events.nothingWithin(LIVENESS.multipliedBy(2));
             long start = System.nanoTime();
             JavaToJavaTest.ping(b, a);
             assertThat(millis(System.nanoTime() - start)).as("ms for a ping over the slow path").isGreaterThanOrEqualTo(500);
-            assertThat(a.upNodes()).containsExactly("b");
+            assertThat(a.upNodes()).containsExactlyInAnyOrder("s", "b");
         }
     }
 
@@ -306,7 +318,7 @@ class LivenessTest {
     @Timeout(90)
     void aStoppedPerlPeerIsReportedDown() throws Exception {
         try (PerlPeer peer = PerlPeer.start("liveness-perl-peer", "nodeid=stoppedperl", "secret=" + SECRET)) {
-            reportedDownWhenStopped(peer.process(), peer.binds.get(0), "stoppedperl");
+            reportedDownWhenStopped(peer.process(), peer.binds().get(0), "stoppedperl");
         }
     }
 

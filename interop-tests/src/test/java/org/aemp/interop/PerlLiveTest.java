@@ -14,6 +14,7 @@ import org.aemp.NodeInternals;
 import org.aemp.PortId;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
+import org.aemp.testkit.PerlPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Live tests against real Perl AnyEvent::MP 2.02 nodes ({@code src/test/perl/aemp-peer.pl}), run
+ * Live tests against real Perl AnyEvent::MP 2.02 nodes (mp-testkit's {@code aemp-peer.pl}, through {@link PerlPeer}), run
  * only when {@code AEMP_PERL5LIB} points at an AnyEvent::MP 2.02 installation. Each test runs with
  * JSON framing in both directions and with Perl's default, CBOR. In "Java to Perl" tests the
  * Java node dials the Perl node; in "Perl to Java" tests the Perl node is started with the Java
@@ -57,7 +58,7 @@ class PerlLiveTest {
     private PerlPeer perl(String framing, Node java) throws IOException {
         PerlPeer p = start("perl-" + framing, "nodeid=perl", "bind=127.0.0.1:*", "secret=" + SECRET,
                 framing.equals("json") ? "framing=json" : "framing=");
-        java.addAddresses(p.node, p.binds);
+        java.addAddresses(p.node(), p.binds());
         return p;
     }
 

@@ -39,6 +39,7 @@ public final class Kernel implements Inbound {
     private final NodePortHandler nodePort;
     private final int mailboxBusyMessages;
     private final long mailboxBusyBytes;
+    private final boolean inlineCallbacks;
     private final Incidents incidents;
     private volatile boolean closing;
 
@@ -62,6 +63,7 @@ public final class Kernel implements Inbound {
         this.remote = remote;
         this.mailboxBusyMessages = settings.mailboxBusyMessages();
         this.mailboxBusyBytes = settings.mailboxBusyBytes();
+        this.inlineCallbacks = settings.inlineCallbacks();
         this.nodePort = new NodePortHandler(this, settings.secure(), above);
     }
 
@@ -71,12 +73,22 @@ public final class Kernel implements Inbound {
      * @param secure refuse remote function calls other than spawns of registered functions
      * @param mailboxBusyMessages messages waiting in one mailbox above which it is busy
      * @param mailboxBusyBytes bytes (of messages from other nodes) waiting in one mailbox above which it is busy
+     * @param inlineCallbacks run the callback for a message from the network on the thread that
+     *     delivers it, when its port is idle, instead of on a worker
      */
-    public record Settings(boolean secure, int mailboxBusyMessages, long mailboxBusyBytes) {
+    public record Settings(boolean secure, int mailboxBusyMessages, long mailboxBusyBytes, boolean inlineCallbacks) {
     }
 
     public String nodeId() {
         return id;
+    }
+
+    int mailboxBusyMessages() {
+        return mailboxBusyMessages;
+    }
+
+    long mailboxBusyBytes() {
+        return mailboxBusyBytes;
     }
 
     /** True if {@code node} is this node. */
@@ -147,7 +159,7 @@ public final class Kernel implements Inbound {
     }
 
     private LocalPort newLocalPort(String name, PortHandler receiver) {
-        return new LocalPort(this, name, receiver, new MailboxLoad(mailboxBusyMessages, mailboxBusyBytes));
+        return new LocalPort(this, name, receiver);
     }
 
     private LocalPort livePort(String name) {
@@ -168,7 +180,7 @@ public final class Kernel implements Inbound {
     /** AEMP {@code snd} to {@code node#name}: delivers locally, or hands the message to the network. Never blocks. */
     public void send(String node, String name, List<Object> message) {
         if (node.equals(id)) {
-            deliverLocal(id, name, message, 0);
+            deliverLocal(id, name, message, 0, false);
         } else {
             Messages.checkPlain(message, extraTypes);
             sendRemote(node, name, message);
@@ -182,15 +194,18 @@ public final class Kernel implements Inbound {
         remote.send(node, Messages.withHead(portName, body));
     }
 
-    /** Delivers to a local port or the node port; returns the port if its mailbox is busy now. */
-    private LocalPort deliverLocal(String source, String name, List<Object> message, int bytes) {
+    /**
+     * Delivers to a local port or the node port; returns the port if its mailbox is busy now.
+     * {@code inline}: the port's callback may run on this thread if the port is idle.
+     */
+    private LocalPort deliverLocal(String source, String name, List<Object> message, int bytes, boolean inline) {
         if (name.isEmpty()) {
             nodePort.handle(source, message);
             return null;
         }
         LocalPort p = ports.get(name);
         if (p != null) {
-            return p.deliver(source, message, bytes) ? p : null;
+            return p.deliver(source, message, bytes, inline) ? p : null;
         }
         if (TRACE.isTraceEnabled()) {
             TRACE.trace("DROP {}#{} (no such port) {}", id, name, message);
@@ -205,10 +220,10 @@ public final class Kernel implements Inbound {
     public boolean trySend(String node, String name, List<Object> message) {
         if (node.equals(id)) {
             LocalPort p = name.isEmpty() ? null : ports.get(name);
-            if (p != null && p.load.isBusy()) {
+            if (p != null && p.isBusy()) {
                 return false;
             }
-            deliverLocal(id, name, message, 0);
+            deliverLocal(id, name, message, 0, false);
             return true;
         }
         Messages.checkPlain(message, extraTypes);
@@ -228,7 +243,7 @@ public final class Kernel implements Inbound {
             if (p == null) {
                 ready.run();
             } else {
-                p.load.whenReady(ready);
+                p.whenReady(ready);
             }
         } else {
             remote.whenReady(node, ready);
@@ -247,8 +262,8 @@ public final class Kernel implements Inbound {
     public List<BusyMailbox> busyMailboxes() {
         List<BusyMailbox> busy = new ArrayList<>();
         for (LocalPort p : ports.values()) {
-            if (p.load.isBusy()) {
-                busy.add(new BusyMailbox(p.name, p.load.messages(), p.load.bytes()));
+            if (p.isBusy()) {
+                busy.add(new BusyMailbox(p.name, p.messages(), p.bytes()));
             }
         }
         return busy;
@@ -272,8 +287,8 @@ public final class Kernel implements Inbound {
                     SafeText.of(name));
             return null;
         }
-        LocalPort busy = deliverLocal(source, portName, wire.subList(1, wire.size()), bytes);
-        return busy == null ? null : busy.load;
+        LocalPort busy = deliverLocal(source, portName, wire.subList(1, wire.size()), bytes, inlineCallbacks);
+        return busy;
     }
 
     // ---- kill ----

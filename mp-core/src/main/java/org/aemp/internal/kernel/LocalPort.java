@@ -1,11 +1,12 @@
 package org.aemp.internal.kernel;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One local port: its receivers, its mailbox and its monitors.
@@ -17,35 +18,98 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * order, as Erlang keeps the order of messages and exit signals between two processes. A kill
  * issued by the port's own running callback takes effect as soon as that callback returns.
  *
+ * <p>An idle port is small (a node may hold a million): the mailbox queue, the tag table and the
+ * monitor list are made when first needed, and the mailbox counts live in the port itself
+ * ({@link MailboxLoad}).
+ *
  * <p>Thread-safe. The fields marked "worker" are confined to the thread draining the mailbox.
  */
-final class LocalPort implements Runnable, Port {
+final class LocalPort extends MailboxLoad implements Runnable, Port {
     /** How many entries one turn handles before the worker is given back to the pool, for fairness. */
     private static final int BATCH = 256;
+    private static final VarHandle MAILBOX;
+    private static final VarHandle SCHEDULED;
+    private static final VarHandle RARE;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            MAILBOX = l.findVarHandle(LocalPort.class, "mailbox", ConcurrentLinkedQueue.class);
+            SCHEDULED = l.findVarHandle(LocalPort.class, "scheduled", boolean.class);
+            RARE = l.findVarHandle(LocalPort.class, "rare", Rare.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final String name;
     private final Kernel kernel;
-    private final ConcurrentLinkedQueue<Object> mailbox = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final Map<String, PortHandler> tags = new ConcurrentHashMap<>(4);
+    private volatile ConcurrentLinkedQueue<Object> mailbox; // made with the first entry
+    private volatile boolean scheduled; // the token: set while a worker drains or is about to
+    private volatile Map<String, PortHandler> tags; // made with the first tag
     private volatile PortHandler defaultReceiver;
-    final MailboxLoad load;
-    private volatile int capacity; // 0: none
-    private volatile List<Object> overflow; // set once the mailbox went over its capacity
+    private volatile Rare rare; // made when first needed
 
-    private List<MonitorAction.Entry> monitors = new ArrayList<>(2); // guarded by this; null once dead
+    private List<MonitorAction.Entry> monitors; // guarded by this; made with the first monitor
+    private boolean closed; // guarded by this: dead, its monitors taken to fire
     private volatile boolean dead;
 
     private Thread runner; // worker: the thread draining the mailbox now
     private String sourceNode = ""; // worker
-    private List<Object> selfKill; // worker: a kill issued by the running callback
     private Object attachment; // worker: the API's view of this port, made on first use
 
-    LocalPort(Kernel kernel, String name, PortHandler defaultReceiver, MailboxLoad load) {
+    LocalPort(Kernel kernel, String name, PortHandler defaultReceiver) {
         this.kernel = kernel;
         this.name = name;
         this.defaultReceiver = defaultReceiver;
-        this.load = load;
+    }
+
+    @Override
+    int busyMessages() {
+        return kernel.mailboxBusyMessages();
+    }
+
+    @Override
+    long busyBytes() {
+        return kernel.mailboxBusyBytes();
+    }
+
+    private ConcurrentLinkedQueue<Object> queue() {
+        ConcurrentLinkedQueue<Object> q = mailbox;
+        if (q == null) {
+            q = new ConcurrentLinkedQueue<>();
+            if (!MAILBOX.compareAndSet(this, null, q)) {
+                q = mailbox;
+            }
+        }
+        return q;
+    }
+
+    private Rare rare() {
+        Rare r = rare;
+        if (r == null) {
+            r = new Rare();
+            if (!RARE.compareAndSet(this, null, r)) {
+                r = rare;
+            }
+        }
+        return r;
+    }
+
+    private List<Object> overflow() {
+        Rare r = rare;
+        return r == null ? null : r.overflow;
+    }
+
+    private void clearSelfKill() {
+        Rare r = rare;
+        if (r != null) {
+            r.selfKill = null;
+        }
+    }
+
+    private boolean takeToken() {
+        return !scheduled && SCHEDULED.compareAndSet(this, false, true);
     }
 
     // ---- producers (any thread) ----
@@ -56,16 +120,25 @@ final class LocalPort implements Runnable, Port {
      * @param bytes its encoded size if it came from another node, else 0
      * @return true if the mailbox is busy now (over its threshold)
      */
-    boolean deliver(String source, List<Object> message, int bytes) {
-        if (dead || overflow != null) {
+    boolean deliver(String source, List<Object> message, int bytes, boolean inline) {
+        if (dead || overflow() != null) {
             return false;
         }
-        enqueue(new Delivery(source, message, bytes));
-        boolean busy = load.added(bytes);
-        int cap = capacity;
-        if (cap > 0 && load.messages() > cap && overflow == null) {
-            overflow = List.of(Reasons.MAILBOX_OVERFLOW, load.messages() + " messages waiting, capacity " + cap);
-            if (scheduled.compareAndSet(false, true)) {
+        boolean busy = added(bytes);
+        queue().offer(new Delivery(source, message, bytes));
+        if (takeToken()) {
+            if (inline && !busy) {
+                run(); // idle: this thread runs the callback now (see NodeConfig.inlineCallbacks)
+                busy = isBusy();
+            } else {
+                kernel.execute(this);
+            }
+        }
+        Rare r = rare;
+        int cap = r == null ? 0 : r.capacity;
+        if (cap > 0 && messages() > cap && r.overflow == null) {
+            r.overflow = List.of(Reasons.MAILBOX_OVERFLOW, messages() + " messages waiting, capacity " + cap);
+            if (takeToken()) {
                 kernel.execute(this);
             }
         }
@@ -74,14 +147,15 @@ final class LocalPort implements Runnable, Port {
 
     /** Kills the port with {@code mailbox_overflow} once more than {@code messages} wait (0: no limit). */
     void capacity(int messages) {
-        capacity = messages;
+        rare().capacity = messages;
     }
 
     /** Kills the port: after the running callback if called from it, else in mailbox order. */
     void kill(List<Object> reason) {
         if (runner == Thread.currentThread()) {
-            if (selfKill == null) {
-                selfKill = reason;
+            Rare r = rare();
+            if (r.selfKill == null) {
+                r.selfKill = reason;
             }
         } else if (!dead) {
             enqueue(new Kill(reason));
@@ -95,14 +169,14 @@ final class LocalPort implements Runnable, Port {
             return;
         }
         enqueue(task);
-        if (dead && mailbox.remove(task)) {
+        if (dead && queue().remove(task)) {
             task.dropped(); // the port died while the task was being queued, after its mailbox was drained
         }
     }
 
     private void enqueue(Object entry) {
-        mailbox.offer(entry);
-        if (scheduled.compareAndSet(false, true)) {
+        queue().offer(entry);
+        if (takeToken()) {
             kernel.execute(this);
         }
     }
@@ -112,21 +186,38 @@ final class LocalPort implements Runnable, Port {
     }
 
     void putTag(String tag, PortHandler receiver) {
-        tags.put(tag, receiver);
+        Map<String, PortHandler> t = tags;
+        if (t == null) {
+            synchronized (this) {
+                t = tags;
+                if (t == null) {
+                    t = new ConcurrentHashMap<>(4);
+                    tags = t;
+                }
+            }
+        }
+        t.put(tag, receiver);
     }
 
     void removeTag(String tag, PortHandler receiver) {
-        tags.remove(tag, receiver);
+        Map<String, PortHandler> t = tags;
+        if (t != null) {
+            t.remove(tag, receiver);
+        }
     }
 
     boolean hasReceivers() {
-        return defaultReceiver != null || !tags.isEmpty();
+        Map<String, PortHandler> t = tags;
+        return defaultReceiver != null || t != null && !t.isEmpty();
     }
 
     /** Adds a monitor; false if the port is already dead (the caller reports {@code no_such_port}). */
     synchronized boolean addMonitor(MonitorAction.Entry entry) {
-        if (monitors == null) {
+        if (closed) {
             return false;
+        }
+        if (monitors == null) {
+            monitors = new ArrayList<>(2);
         }
         monitors.add(entry);
         return true;
@@ -147,8 +238,11 @@ final class LocalPort implements Runnable, Port {
 
     /** Adds the watch of remote {@code node} once, however many {@code mon1} it sends. */
     synchronized boolean addRemoteWatch(String node) {
-        if (monitors == null) {
+        if (closed) {
             return false;
+        }
+        if (monitors == null) {
+            monitors = new ArrayList<>(2);
         }
         for (MonitorAction.Entry e : monitors) {
             if (e.action instanceof MonitorAction.RemoteWatch w && w.node().equals(node)) {
@@ -170,26 +264,29 @@ final class LocalPort implements Runnable, Port {
         runner = Thread.currentThread();
         try {
             for (int i = 0; i < BATCH && !dead; i++) {
+                List<Object> overflow = overflow();
                 if (overflow != null) {
                     kernel.mailboxOverflowed(name, overflow);
                     die(overflow, null);
                     break;
                 }
-                Object entry = mailbox.poll();
+                Object entry = queue().poll();
                 if (entry == null) {
                     break;
                 }
                 handle(entry);
-                if (selfKill != null) {
-                    List<Object> reason = selfKill;
-                    selfKill = null;
+                Rare r = rare;
+                if (r != null && r.selfKill != null) {
+                    List<Object> reason = r.selfKill;
+                    r.selfKill = null;
                     die(reason, null);
                 }
             }
         } finally {
             runner = null;
-            scheduled.set(false);
-            if (!mailbox.isEmpty() && !dead && scheduled.compareAndSet(false, true)) {
+            scheduled = false;
+            ConcurrentLinkedQueue<Object> q = mailbox;
+            if (q != null && !q.isEmpty() && !dead && takeToken()) {
                 kernel.execute(this);
             }
         }
@@ -198,7 +295,7 @@ final class LocalPort implements Runnable, Port {
     private void handle(Object entry) {
         if (entry instanceof Delivery d) {
             sourceNode = d.source;
-            load.removed(d.bytes);
+            removed(d.bytes);
             try {
                 dispatch(d.message);
             } catch (Throwable t) {
@@ -217,9 +314,10 @@ final class LocalPort implements Runnable, Port {
     }
 
     private void dispatch(List<Object> message) throws Exception {
-        if (!tags.isEmpty() && !message.isEmpty()) {
+        Map<String, PortHandler> t = tags;
+        if (t != null && !t.isEmpty() && !message.isEmpty()) {
             String tag = Messages.tagOf(message.get(0));
-            PortHandler tagged = tag == null ? null : tags.get(tag);
+            PortHandler tagged = tag == null ? null : t.get(tag);
             if (tagged != null) {
                 tagged.receive(this, message.subList(1, message.size()));
                 return;
@@ -227,7 +325,7 @@ final class LocalPort implements Runnable, Port {
         }
         PortHandler receiver = defaultReceiver;
         if (receiver == null) {
-            selfKill = null;
+            clearSelfKill();
             die(List.of(Reasons.UNHANDLED_MESSAGE,
                     "no callback found for message '" + Messages.describeTag(message) + "'"), null);
             return;
@@ -237,7 +335,7 @@ final class LocalPort implements Runnable, Port {
 
     private void failed(Throwable t) {
         kernel.callbackFailed(this, t);
-        selfKill = null;
+        clearSelfKill();
         die(Reasons.die(Messages.dieText(t)), t);
         if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
             throw (VirtualMachineError) t;
@@ -248,19 +346,21 @@ final class LocalPort implements Runnable, Port {
     private void die(List<Object> reason, Throwable cause) {
         List<MonitorAction.Entry> fired;
         synchronized (this) {
-            if (monitors == null) {
+            if (closed) {
                 return;
             }
-            fired = monitors;
+            closed = true;
+            fired = monitors == null ? List.of() : monitors;
             monitors = null;
             dead = true;
         }
-        for (Object entry; (entry = mailbox.poll()) != null; ) {
+        ConcurrentLinkedQueue<Object> q = queue();
+        for (Object entry; (entry = q.poll()) != null; ) {
             if (entry instanceof PortTask task) {
                 task.dropped();
             }
         }
-        load.cleared(); // links held back for this port read again
+        cleared(); // links held back for this port read again
         kernel.portDied(this, reason, fired, cause);
     }
 
@@ -299,6 +399,13 @@ final class LocalPort implements Runnable, Port {
     @Override
     public String toString() {
         return "port " + qualifiedName();
+    }
+
+    /** What few ports need, kept out of the many idle ones. */
+    private static final class Rare {
+        volatile int capacity; // 0: none
+        volatile List<Object> overflow; // set once the mailbox went over its capacity
+        List<Object> selfKill; // worker: a kill issued by the running callback
     }
 
     /** A message in the mailbox. */

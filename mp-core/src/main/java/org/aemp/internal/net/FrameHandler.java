@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +28,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Backpressure: when a message lands in a mailbox that is over its threshold, this link stops
  * reading until that mailbox has worked its backlog down, so TCP slows the sender and its link
- * turns busy. Other ports fed by the same link wait too.
+ * turns busy. Other ports fed by the same link wait too. The messages that came in the same read
+ * after that one wait here, in order, and go on first when the link resumes; if the link fails
+ * before, they are dropped with it (its sender's monitors fire). So each link adds at most one
+ * message to a busy mailbox, however often a sender that trips its backlog limit reconnects:
+ * handing the rest of the read to the mailbox let such a sender grow it by a read's worth of
+ * messages with every new link, without bound.
  *
  * <p>Not sharable; one per link, confined to its event loop.
  */
@@ -41,6 +47,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     private final NetworkCounters failures;
     private final FrameSink deliver = this::deliver;
     private final Set<Backpressure> holding = new HashSet<>(2); // mailboxes this link waits for
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // read while holding, not delivered yet
     private ChannelHandlerContext context;
 
     /**
@@ -69,6 +76,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         if (holding.isEmpty()) {
             context.channel().config().setAutoRead(true);
         }
+    }
+
+    /** A message read while the link waits for a busy mailbox. */
+    private record Waiting(List<Object> message, int bytes) {
     }
 
     @Override
@@ -101,6 +112,14 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void deliver(List<Object> message, int bytes) {
+        if (!holding.isEmpty()) {
+            waiting.add(new Waiting(message, bytes));
+            return;
+        }
+        deliverNow(message, bytes);
+    }
+
+    private void deliverNow(List<Object> message, int bytes) {
         link.counters.messagesIn.increment();
         Backpressure busy = kernel.deliver(link.node, message, bytes);
         if (busy != null && holding.add(busy)) {
@@ -110,14 +129,27 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
                 try {
                     ctx.executor().execute(() -> {
                         holding.remove(busy);
-                        if (holding.isEmpty()) {
-                            ctx.channel().config().setAutoRead(true);
-                        }
+                        resume();
                     });
                 } catch (RejectedExecutionException e) {
                     // the node's network is closed: there is no link to resume
                 }
             });
+        }
+    }
+
+    /** On the event loop: the messages that waited go on first, then reading, unless a mailbox is busy again. */
+    private void resume() {
+        if (!context.channel().isActive()) {
+            waiting.clear();
+            return;
+        }
+        while (holding.isEmpty() && !waiting.isEmpty()) {
+            Waiting w = waiting.poll();
+            deliverNow(w.message(), w.bytes());
+        }
+        if (holding.isEmpty()) {
+            context.channel().config().setAutoRead(true);
         }
     }
 
@@ -131,6 +163,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         decoder.close();
+        waiting.clear(); // lost with the link, whose monitors fire
         ctx.fireChannelInactive();
     }
 

@@ -1,4 +1,4 @@
-package org.aemp.interop;
+package org.aemp.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP relay on loopback that forwards connections to one target, and breaks them on demand the
- * ways real networks do:
+ * ways real networks do. Give a node the relay's {@link #address()} instead of the target's (in its
+ * seeds, or with {@link org.aemp.Node#addAddresses}), and its link to the target runs through the
+ * relay; {@link AempNetwork.Builder#relay(int, int)} does that for two nodes of a test network.
  * <ul>
  *   <li>cut the first connection after a given number of client-to-target bytes, in the middle of
  *       whatever it is forwarding, by resetting both sides: a link that dies mid-stream, as when a
@@ -24,20 +27,23 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@link #resetClientSide()}: reset only the dialling side, and keep the target's socket open
  *       and silent, so that the target holds a dead link it cannot tell from an idle one (the peer
  *       host crashed, or a NAT forgot the connection);
+ *   <li>{@link #cut()}: reset both sides of every connection now open (later ones pass);
  *   <li>{@link #blackHole()}: forward nothing either way, and keep both sockets open (a host that
- *       vanished, or a network that drops every packet);
+ *       vanished, or a network that drops every packet); a connection once black-holed stays so;
  *   <li>{@link #stall(Direction)}: forward nothing in one direction until {@link #resume()}
  *       (what arrives meanwhile is held, and follows on resume);
  *   <li>{@link #delay(Duration)}: forward every chunk that much later.
  * </ul>
+ * {@link #heal()} ends the black hole, the stalls and the delay for what comes next.
  * Bytes the relay does not forward are read and dropped, so the sender's TCP sees them
  * acknowledged: only the application can notice that nothing comes back.
  *
- * <p>Thread-safe; one thread per direction of each connection, all closed by {@link #close()}.
+ * <p>Thread-safe; one daemon thread accepts, and one per direction of each connection forwards;
+ * {@link #close()} ends them all.
  */
-final class TcpRelay implements AutoCloseable {
+public final class TcpRelay implements AutoCloseable {
     /** A direction of forwarding. */
-    enum Direction {
+    public enum Direction {
         /** From the dialling side to the target. */
         TO_TARGET,
         /** From the target back to the dialling side. */
@@ -51,12 +57,16 @@ final class TcpRelay implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final List<Pair> pairs = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
-    private volatile boolean blackHole;
+    private volatile boolean blackHole; // new connections are black-holed from the start
     private volatile long delayNanos;
     private final boolean[] stalled = new boolean[Direction.values().length]; // guarded by itself
 
-    /** A relay that forwards everything until told otherwise. */
-    TcpRelay(InetSocketAddress target) throws IOException {
+    /**
+     * A relay that forwards everything to {@code target} until told otherwise.
+     *
+     * @throws IOException if no loopback port can be bound
+     */
+    public TcpRelay(InetSocketAddress target) throws IOException {
         this(target, -1);
     }
 
@@ -64,9 +74,10 @@ final class TcpRelay implements AutoCloseable {
      * @param target where to forward
      * @param cutAfter client-to-target bytes after which the first connection is reset; negative
      *     for never
+     * @throws IOException if no loopback port can be bound
      */
-    TcpRelay(InetSocketAddress target, long cutAfter) throws IOException {
-        this.target = target;
+    public TcpRelay(InetSocketAddress target, long cutAfter) throws IOException {
+        this.target = java.util.Objects.requireNonNull(target, "target");
         this.cutAfter = cutAfter;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.acceptor = new Thread(this::acceptLoop, "relay-accept");
@@ -74,13 +85,32 @@ final class TcpRelay implements AutoCloseable {
         acceptor.start();
     }
 
+    /**
+     * A relay to {@code address}, a {@code host:port} as {@link org.aemp.Node#listenAddresses()}
+     * gives it.
+     *
+     * @throws IllegalArgumentException if {@code address} has no port
+     * @throws IOException if no loopback port can be bound
+     */
+    public static TcpRelay to(String address) throws IOException {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("expected host:port: " + address);
+        }
+        String host = address.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new TcpRelay(new InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))));
+    }
+
     /** The relay's address, {@code 127.0.0.1:port}. */
-    String address() {
+    public String address() {
         return server.getInetAddress().getHostAddress() + ":" + server.getLocalPort();
     }
 
     /** How many connections the relay has accepted. */
-    int connections() {
+    public int connections() {
         return connections.get();
     }
 
@@ -88,7 +118,7 @@ final class TcpRelay implements AutoCloseable {
      * Resets the dialling side of every connection now open (the dialler sees a reset) and leaves
      * the target's side open: the target hears nothing more on it, and what it sends is dropped.
      */
-    void resetClientSide() {
+    public void resetClientSide() {
         for (Pair p : pairs) {
             p.halfOpen = true;
             reset(p.client);
@@ -96,30 +126,56 @@ final class TcpRelay implements AutoCloseable {
     }
 
     /**
-     * From now on forwards nothing in either direction, on open connections and new ones, and
-     * closes nothing: both ends keep a silent connection.
+     * Resets both sides of every connection now open, as a link that dies mid-stream: both ends
+     * see a reset at once. Connections made afterwards pass.
      */
-    void blackHole() {
+    public void cut() {
+        for (Pair p : pairs) {
+            p.halfOpen = true; // the pumps stop without touching the sockets again
+            reset(p.client);
+            reset(p.upstream);
+        }
+    }
+
+    /**
+     * From now on forwards nothing in either direction, on open connections and new ones, and
+     * closes nothing: both ends keep a silent connection. A connection black-holed once stays so
+     * (bytes went missing from its stream); after {@link #heal()} new connections pass.
+     */
+    public void blackHole() {
         blackHole = true;
+        for (Pair p : pairs) {
+            p.blackHoled = true;
+        }
+    }
+
+    /**
+     * Ends the black hole for new connections, the stalls (what was held follows) and the delay.
+     * Connections black-holed before stay silent.
+     */
+    public void heal() {
+        blackHole = false;
+        delayNanos = 0;
+        resume();
     }
 
     /** Holds what travels in {@code direction}, on every connection, until {@link #resume()}. */
-    void stall(Direction direction) {
+    public void stall(Direction direction) {
         synchronized (stalled) {
             stalled[direction.ordinal()] = true;
         }
     }
 
     /** Forwards again what {@link #stall} held, and everything after it. */
-    void resume() {
+    public void resume() {
         synchronized (stalled) {
-            java.util.Arrays.fill(stalled, false);
+            Arrays.fill(stalled, false);
             stalled.notifyAll();
         }
     }
 
     /** Forwards every chunk {@code delay} after it arrived (both directions; zero for none). */
-    void delay(Duration delay) {
+    public void delay(Duration delay) {
         delayNanos = delay.toNanos();
     }
 
@@ -136,6 +192,9 @@ final class TcpRelay implements AutoCloseable {
                 upstream.setTcpNoDelay(true);
                 Pair pair = new Pair(client, upstream);
                 pairs.add(pair);
+                if (blackHole) { // read after the add, so that a blackHole() meanwhile is not missed
+                    pair.blackHoled = true;
+                }
                 boolean first = connections.incrementAndGet() == 1;
                 AtomicLong budget = new AtomicLong(first && cutAfter >= 0 ? cutAfter : Long.MAX_VALUE);
                 pump(pair, Direction.TO_TARGET, budget, "relay-up");
@@ -162,7 +221,7 @@ final class TcpRelay implements AutoCloseable {
                 for (int n; (n = in.read(buf)) >= 0; ) {
                     long arrived = System.nanoTime();
                     awaitNotStalled(direction);
-                    if (blackHole || pair.halfOpen) {
+                    if (pair.blackHoled || pair.halfOpen) {
                         continue; // dropped
                     }
                     long wait = arrived + delayNanos - System.nanoTime();
@@ -180,11 +239,11 @@ final class TcpRelay implements AutoCloseable {
                     budget.addAndGet(-n);
                     out.write(buf, 0, n);
                 }
-                if (!blackHole && !pair.halfOpen) {
+                if (!pair.blackHoled && !pair.halfOpen) {
                     to.shutdownOutput();
                 }
             } catch (IOException e) {
-                if (!blackHole && !pair.halfOpen) {
+                if (!pair.blackHoled && !pair.halfOpen) {
                     reset(from);
                     reset(to);
                 }
@@ -216,8 +275,12 @@ final class TcpRelay implements AutoCloseable {
 
     /** Stops accepting and resets every connection, both sides. */
     @Override
-    public void close() throws IOException {
-        server.close();
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closed: the acceptor ends either way
+        }
         resume();
         for (Socket s : sockets) {
             reset(s);
@@ -229,6 +292,7 @@ final class TcpRelay implements AutoCloseable {
         final Socket client;
         final Socket upstream;
         volatile boolean halfOpen;
+        volatile boolean blackHoled;
 
         Pair(Socket client, Socket upstream) {
             this.client = client;

@@ -1,4 +1,4 @@
-package org.aemp.interop;
+package org.aemp.testkit;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -24,10 +24,10 @@ import java.util.function.Predicate;
  * few seconds it is killed. Use it in try-with-resources or close it in an {@code @After} method,
  * so that a failing test leaves no process behind.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe. A daemon thread per process reads its stdout.
  */
-final class ChildProcess implements AutoCloseable {
-    final String name;
+public final class ChildProcess implements AutoCloseable {
+    private final String name;
     private final Process process;
     private final OutputStream stdin;
     private final List<String> seen = new ArrayList<>(); // guarded by itself
@@ -66,7 +66,7 @@ final class ChildProcess implements AutoCloseable {
      *
      * @param env variables to add to the environment
      */
-    static ChildProcess start(String name, List<String> command, Map<String, String> env) throws IOException {
+    public static ChildProcess start(String name, List<String> command, Map<String, String> env) throws IOException {
         Path dir = Path.of("target");
         Files.createDirectories(dir);
         Path stderr = dir.resolve(name + ".stderr");
@@ -80,7 +80,7 @@ final class ChildProcess implements AutoCloseable {
      * stderr as it happens ({@code aemp.test.logs=console}: no test runs there to collect it), at
      * the levels this JVM was given ({@code aemp.test.logs.level...}).
      */
-    static ChildProcess startJava(String name, Class<?> mainClass, String... args) throws IOException {
+    public static ChildProcess startJava(String name, Class<?> mainClass, String... args) throws IOException {
         return startJava(name, List.of(), List.of(), mainClass, args);
     }
 
@@ -90,7 +90,7 @@ final class ChildProcess implements AutoCloseable {
      * {@code wrapper} (such as {@code ip netns exec <namespace>}; empty for none), which must exec
      * it, so that {@link #pid()} is the JVM's.
      */
-    static ChildProcess startJava(String name, List<String> wrapper, List<String> jvmOptions, Class<?> mainClass,
+    public static ChildProcess startJava(String name, List<String> wrapper, List<String> jvmOptions, Class<?> mainClass,
             String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -114,7 +114,7 @@ final class ChildProcess implements AutoCloseable {
      *
      * @throws AssertionError if none came, with the lines seen and the stderr file named
      */
-    String await(Duration timeout, Predicate<String> wanted, String what) {
+    public String await(Duration timeout, Predicate<String> wanted, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (seen) {
             int from = 0;
@@ -143,14 +143,14 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** Every stdout line so far. */
-    List<String> stdout() {
+    public List<String> stdout() {
         synchronized (seen) {
             return List.copyOf(seen);
         }
     }
 
     /** Writes one line to the process's stdin. */
-    void println(String line) throws IOException {
+    public void println(String line) throws IOException {
         synchronized (stdin) {
             stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
             stdin.flush();
@@ -158,13 +158,13 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** Kills the process at once (SIGKILL), as a crash would, and waits for it to be gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
     /** The operating system's id of the process, for signals ({@code kill -STOP}). */
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -172,7 +172,7 @@ final class ChildProcess implements AutoCloseable {
      * Sends the signal {@code name} ({@code STOP}, {@code CONT}, ...) to the process with
      * {@code /bin/kill}, and waits for that to finish.
      */
-    void signal(String name) throws IOException, InterruptedException {
+    public void signal(String name) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("/bin/kill", "-" + name, Long.toString(process.pid()))
                 .redirectErrorStream(true).start();
         String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -181,11 +181,18 @@ final class ChildProcess implements AutoCloseable {
         }
     }
 
-    boolean isAlive() {
+    /** The name the process was started with (it names its stderr file). */
+    public String name() {
+        return name;
+    }
+
+    /** True while the process runs. */
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    File stderrFile() {
+    /** The file its stderr goes to. */
+    public File stderrFile() {
         return stderr.toFile();
     }
 

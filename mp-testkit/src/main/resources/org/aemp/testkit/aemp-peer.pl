@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# aemp-peer.pl - the Perl AnyEvent::MP 2.02 node that interop-tests talk to.
+# aemp-peer.pl - the Perl AnyEvent::MP 2.02 node that the tests talk to (mp-testkit's PerlPeer).
 #
 #   perl aemp-peer.pl key=value...
 #
