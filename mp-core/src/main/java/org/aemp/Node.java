@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
+import org.aemp.internal.Incidents;
 import org.aemp.internal.kernel.BusyMailbox;
 import org.aemp.internal.kernel.Ids;
 import org.aemp.internal.kernel.Kernel;
@@ -299,8 +300,39 @@ public final class Node implements AutoCloseable {
         for (BusyMailbox m : kernel.busyMailboxes()) {
             busy.add(new NodeStats.Mailbox(new PortId(id, m.name()), m.messages(), m.bytes()));
         }
+        LinkCounts t = net.totals();
         return new NodeStats(links, busy, net.handshakeFailures(), net.authFailures(), net.decodeFailures(),
-                net.refusedConnections());
+                net.refusedConnections(), new NodeStats.Totals(t.messagesIn(), t.messagesOut(), t.bytesIn(),
+                        t.bytesOut(), t.busyTime(), t.refusals(), t.overflows()));
+    }
+
+    /**
+     * Calls {@code listener} on each incident as it happens: a failed handshake, a send that hit a
+     * link's backlog limit, a mailbox over its capacity (see {@link IncidentListener}). On a worker
+     * thread, one call at a time, in order. For metrics and flight recording; while nobody
+     * listens, an incident costs nothing more than its count in {@link #stats()}.
+     *
+     * @return a guard that removes the listener
+     */
+    public Guard monitorIncidents(IncidentListener listener) {
+        requireNonNull(listener, "listener");
+        Runnable cancel = parts.incidents.listen(new Incidents.Listener() {
+            @Override
+            public void handshakeFailed(String node, String address, String fault, String reason) {
+                listener.handshakeFailed(node, address, IncidentListener.HandshakeFault.valueOf(fault), reason);
+            }
+
+            @Override
+            public void linkOverflowed(String node, String reason) {
+                listener.linkOverflowed(node, reason);
+            }
+
+            @Override
+            public void mailboxOverflowed(String port, String reason) {
+                listener.mailboxOverflowed(new PortId(id, port), reason);
+            }
+        });
+        return cancel::run;
     }
 
     // ---- kill ----

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.aemp.internal.Incidents;
 import org.aemp.internal.global.GlobalService;
 import org.aemp.internal.kernel.Kernel;
 import org.aemp.internal.kernel.NodePortRequests;
@@ -49,6 +50,8 @@ final class NodeAssembly {
 
     final String id;
     final Workers workers;
+    /** Failures told as they happen ({@link Node#monitorIncidents}); nothing is done for them while nobody listens. */
+    final Incidents incidents;
     final Kernel kernel;
     final Network network;
     final GlobalService global;
@@ -96,13 +99,14 @@ final class NodeAssembly {
 
         Upcalls up = new Upcalls();
         this.workers = new Workers(id, config.workerThreads());
+        this.incidents = new Incidents(workers);
         this.kernel = new Kernel(id, names, workers,
                 new Kernel.Settings(config.secure(), config.mailboxBusyMessages(), config.mailboxBusyBytes(),
                         config.inlineCallbacks()),
-                type -> codecs.stream().anyMatch(c -> c.canEncode(type)), up, up);
+                type -> codecs.stream().anyMatch(c -> c.canEncode(type)), up, up, incidents);
         try {
-            this.network = new Network(kernel, workers, settings, config.transport().orElse(null),
-                    config.ioThreads(), limits, up, up);
+            this.network = new Network(kernel, settings, config.transport().orElse(null),
+                    config.ioThreads(), limits, up, up, incidents);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new AempException(e.getMessage(), e);
         }

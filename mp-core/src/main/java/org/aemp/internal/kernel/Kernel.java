@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Predicate;
+import org.aemp.internal.Incidents;
 import org.aemp.internal.SafeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ public final class Kernel implements Inbound {
     private final int mailboxBusyMessages;
     private final long mailboxBusyBytes;
     private final boolean inlineCallbacks;
+    private final Incidents incidents;
     private volatile boolean closing;
 
     /**
@@ -49,10 +51,12 @@ public final class Kernel implements Inbound {
      * @param extraTypes value types beyond the plain ones that some codec can carry
      * @param remote where messages for other nodes go
      * @param above answers the node-port requests of the layers above
+     * @param incidents told of mailboxes that overflow
      */
     public Kernel(String id, PortNames names, Workers workers, Settings settings, Predicate<Class<?>> extraTypes,
-            Remote remote, NodePortRequests above) {
+            Remote remote, NodePortRequests above, Incidents incidents) {
         this.id = id;
+        this.incidents = incidents;
         this.names = names;
         this.workers = workers;
         this.extraTypes = extraTypes;
@@ -90,6 +94,11 @@ public final class Kernel implements Inbound {
     /** True if {@code node} is this node. */
     public boolean isLocal(String node) {
         return node.equals(id);
+    }
+
+    /** Local port {@code name} went over its mailbox capacity and is being killed with {@code reason}. */
+    void mailboxOverflowed(String name, List<Object> reason) {
+        incidents.mailboxOverflowed(name, String.valueOf(reason.get(reason.size() - 1)));
     }
 
     /** Runs {@code task} on a worker; once the node is closed, drops it instead of failing the caller. */

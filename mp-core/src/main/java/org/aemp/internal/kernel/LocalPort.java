@@ -266,6 +266,7 @@ final class LocalPort extends MailboxLoad implements Runnable, Port {
             for (int i = 0; i < BATCH && !dead; i++) {
                 List<Object> overflow = overflow();
                 if (overflow != null) {
+                    kernel.mailboxOverflowed(name, overflow);
                     die(overflow, null);
                     break;
                 }

@@ -89,6 +89,8 @@ final class Connections implements HandshakeHandler.Links {
     private final AtomicInteger upCount = new AtomicInteger();
     private final Function<Link, FrameHandler> frames;
     private final NetworkCounters failures;
+    /** The counts of the entries that left the table; guarded by itself, so that {@link #totals} never goes back. */
+    private final LinkCounters retired = new LinkCounters();
     private volatile boolean closed;
 
     Connections(String self, Inbound kernel, NodeEvents events, AddressBook addresses, Dialer dialer,
@@ -179,6 +181,7 @@ final class Connections implements HandshakeHandler.Links {
                 }
             }
             if (overflow != null) {
+                failures.incidents.linkOverflowed(rn.id, overflow);
                 giveUp(rn, attempt, overflow); // the queued messages are lost: the node's monitors fire
             }
             return true;
@@ -575,8 +578,12 @@ final class Connections implements HandshakeHandler.Links {
                 failures.handshakeFailures.increment();
                 refusals.warn(who, "handshake timeouts", line);
             }
-            default -> log.debug("{}", SafeText.of(line));
+            default -> {
+                log.debug("{}", SafeText.of(line));
+                return; // no fault of the peer's: not an incident
+            }
         }
+        failures.incidents.handshakeFailed(claimedNode, address, fault.name(), reason);
     }
 
     /** One of our dials ended without a link: connections that waited for it may go up now. */
@@ -619,7 +626,8 @@ final class Connections implements HandshakeHandler.Links {
      * auth line are dropped (the others finish, and then lose to it or replace it).
      */
     private Link goUp(RemoteNode rn, HandshakeHandler h, Handshake.Peer peer, List<HandshakeHandler> refused) {
-        Link link = new Link(h.channel(), peer, self, limits, rn.counters, busy -> events.busy(rn.id, busy));
+        Link link = new Link(h.channel(), peer, self, limits, rn.counters, busy -> events.busy(rn.id, busy),
+                why -> failures.incidents.linkOverflowed(rn.id, why));
         for (List<?> m; (m = rn.queue.poll()) != null; ) {
             link.write(m, Link.Mode.ACCEPTED);
         }
@@ -704,7 +712,10 @@ final class Connections implements HandshakeHandler.Links {
                         if (rn.dials.isEmpty() && rn.pending.isEmpty()) {
                             // nothing left to know: the entry goes, so that unreachable nodes do not pile up
                             rn.removed = true;
-                            nodes.remove(rn.id, rn);
+                            synchronized (retired) {
+                                nodes.remove(rn.id, rn);
+                                rn.counters.addTo(retired, System.nanoTime());
+                            }
                         }
                     }
                 }
@@ -739,6 +750,25 @@ final class Connections implements HandshakeHandler.Links {
                     Duration.ofNanos(c.busyNanos(now)), c.refusals.sum(), c.overflows.sum()));
         }
         return out;
+    }
+
+    /**
+     * What has crossed every link this node has had, to nodes in the table and to nodes that left
+     * it (their counts would be lost with their entry): counts that only grow. Node, framing,
+     * backlog and the busy flag are left empty.
+     */
+    LinkCounts totals() {
+        long now = System.nanoTime();
+        LinkCounters sum = new LinkCounters();
+        synchronized (retired) {
+            retired.addTo(sum, now);
+            for (RemoteNode rn : nodes.values()) {
+                rn.counters.addTo(sum, now);
+            }
+        }
+        return new LinkCounts("", false, "", sum.messagesIn.sum(), sum.messagesOut.sum(),
+                sum.bytesIn.sum(), sum.bytesOut.sum(), 0, false, Duration.ofNanos(sum.busyNanos(now)),
+                sum.refusals.sum(), sum.overflows.sum());
     }
 
     // ---- lifecycle ----

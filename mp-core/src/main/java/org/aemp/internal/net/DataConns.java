@@ -432,8 +432,12 @@ public final class DataConns implements HandshakeHandler.Links {
                 failures.handshakeFailures.increment();
                 refusals.warn(source(h), "handshake timeouts", line);
             }
-            default -> log.debug("{}", SafeText.of(line));
+            default -> {
+                log.debug("{}", SafeText.of(line));
+                return; // no fault of the peer's: not an incident
+            }
         }
+        failures.incidents.handshakeFailed(claimedNode, h.remoteAddress(), fault.name(), reason);
     }
 
     private static Object source(HandshakeHandler h) {

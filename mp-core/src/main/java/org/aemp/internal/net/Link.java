@@ -88,6 +88,7 @@ final class Link {
     private final long busyBytes;
     private final long limitBytes;
     private final Consumer<Boolean> busyChanged;
+    private final Consumer<String> overflowed;
 
     private final Object lock = new Object();
     private FrameEncoder encoder; // guarded by lock
@@ -95,6 +96,7 @@ final class Link {
     private ByteBufOutputStream batchOut; // guarded by lock
     private long batchMessages; // guarded by lock
     private boolean flushScheduled; // guarded by lock
+    private boolean overflowTold; // guarded by lock
     private volatile long batched; // bytes in the batch
     private volatile boolean busy;
     private final List<Runnable> readyWaiters = new ArrayList<>(); // guarded by lock
@@ -113,9 +115,11 @@ final class Link {
      * @param selfId this node's id, where the peer sends its answer to a liveness probe
      * @param busyChanged told when the link turns busy (true) or ready (false), under the link's
      *     lock so that the calls come in the order of the changes: it must only hand off
+     * @param overflowed told why, when a send hits the backlog limit, before the link fails (so that
+     *     the overflow is told before the down it causes); under the link's lock: it must only hand off
      */
     Link(Channel channel, Handshake.Peer peer, String selfId, Limits limits, LinkCounters counters,
-            Consumer<Boolean> busyChanged) {
+            Consumer<Boolean> busyChanged, Consumer<String> overflowed) {
         this.channel = channel;
         this.peer = peer;
         this.node = peer.nodeId();
@@ -127,6 +131,7 @@ final class Link {
         this.busyBytes = limits.busyBytes();
         this.limitBytes = limits.limitBytes();
         this.busyChanged = busyChanged;
+        this.overflowed = overflowed;
         int high = (int) Math.min(Integer.MAX_VALUE, busyBytes);
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(Math.max(1, high / 2), Math.max(1, high)));
     }
@@ -179,6 +184,10 @@ final class Link {
                 outcome = Outcome.OVERFLOW;
                 lost = "backlog limit reached: " + limitBytes + " bytes queued for node " + SafeText.escape(node)
                         + ", which does not read them fast enough (link_backlog_limit)";
+                if (!overflowTold) { // once: the sends that follow into the failing link are the same overflow
+                    overflowTold = true;
+                    overflowed.accept(lost);
+                }
             } else {
                 batched = batch.readableBytes();
                 batchMessages++;

@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What has crossed the links to one node, over every link it has had: messages and bytes each
  * way, time spent busy, refusals and overflows. Kept by the node's entry in the connection table,
- * so the counts survive a reconnect (they only grow, as metrics want).
+ * so the counts survive a reconnect while the entry lasts; when it leaves the table, they go to the
+ * node's total ({@link Connections#totals}), which only grows, as metrics want.
  *
  * <p>Thread-safe.
  */
@@ -31,6 +32,17 @@ final class LinkCounters {
                 busyNanos.addAndGet(now - since);
             }
         }
+    }
+
+    /** Adds these counts (busy time up to {@code now}) to {@code total}. */
+    void addTo(LinkCounters total, long now) {
+        total.messagesOut.add(messagesOut.sum());
+        total.bytesOut.add(bytesOut.sum());
+        total.messagesIn.add(messagesIn.sum());
+        total.bytesIn.add(bytesIn.sum());
+        total.refusals.add(refusals.sum());
+        total.overflows.add(overflows.sum());
+        total.busyNanos.addAndGet(busyNanos(now));
     }
 
     /** Time spent busy so far, including a busy spell still going on. */

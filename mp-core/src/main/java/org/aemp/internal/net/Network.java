@@ -14,9 +14,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.aemp.internal.Incidents;
 import org.aemp.internal.kernel.Inbound;
 import org.aemp.internal.kernel.Remote;
 import org.slf4j.LoggerFactory;
@@ -49,13 +49,12 @@ public final class Network implements Remote, NodeLinks {
     private final Connections connections;
     private final DataConns dataConns;
     private final HandshakeRouter router;
-    private final NetworkCounters failures = new NetworkCounters();
+    private final NetworkCounters failures;
     private volatile List<String> boundAddresses = List.of();
     private volatile boolean closed;
 
     /**
      * @param kernel where arriving messages and lost links go
-     * @param workers runs the node-event listeners
      * @param settings what every handshake needs
      * @param transportName {@code epoll} or {@code nio}, or null for the best that runs here
      * @param limits the node's limits for connections (admission, liveness, timing)
@@ -63,17 +62,20 @@ public final class Network implements Remote, NodeLinks {
      *     before any message of a new link is delivered and before a lost link's node can be
      *     reached again; it must only hand the event on, never block or call back
      * @param finder finds the addresses of nodes the address book does not know
+     * @param incidents told of failed handshakes and of links that overflow, as they happen; its
+     *     queue of events runs the node-event listeners too
      * @throws IllegalArgumentException if there is no transport of that name
      * @throws IllegalStateException if the named transport cannot run here
      */
-    public Network(Inbound kernel, Executor workers, HandshakeSettings settings, String transportName, int ioThreads,
-            Limits limits, LinkListener observer, AddressFinder finder) {
+    public Network(Inbound kernel, HandshakeSettings settings, String transportName, int ioThreads,
+            Limits limits, LinkListener observer, AddressFinder finder, Incidents incidents) {
         this.settings = settings;
+        this.failures = new NetworkCounters(incidents);
         this.addresses = new AddressBook(finder);
         this.transport = Transport.choose(transportName);
         this.group = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("aemp-" + settings.nodeId() + "-io", true), transport.ioHandlerFactory());
-        this.events = new NodeEvents(workers, observer);
+        this.events = new NodeEvents(incidents.events(), observer);
         RefusalLog refusals = new RefusalLog(LoggerFactory.getLogger(Network.class), REFUSAL_SUMMARY, group);
         this.dialer = new Dialer(group, transport, channels, limits.connectInterval());
         Admission admission = new Admission(limits.maxHandshakes(), limits.maxHandshakesPerAddress(),
@@ -265,7 +267,7 @@ public final class Network implements Remote, NodeLinks {
     /** The numbers of every link, and the node-wide failure counts. */
     public NetStats stats() {
         return new NetStats(connections.stats(), failures.handshakeFailures.sum(), failures.authFailures.sum(),
-                failures.decodeFailures.sum(), failures.refusedConnections.sum());
+                failures.decodeFailures.sum(), failures.refusedConnections.sum(), connections.totals());
     }
 
     // ---- lifecycle ----

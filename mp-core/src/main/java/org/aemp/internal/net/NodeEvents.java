@@ -2,7 +2,6 @@ package org.aemp.internal.net;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 import org.aemp.internal.SerialExecutor;
 import org.aemp.internal.kernel.Reasons;
 
@@ -19,12 +18,12 @@ final class NodeEvents {
     private final SerialExecutor events;
 
     /**
-     * @param workers runs the listeners
+     * @param events runs the listeners, one at a time, in order (shared with the node's other events)
      * @param observer told inline, on the thread that notices the change; it must only hand the
      *     event on, never block or call back
      */
-    NodeEvents(Executor workers, LinkListener observer) {
-        this.events = new SerialExecutor(workers);
+    NodeEvents(SerialExecutor events, LinkListener observer) {
+        this.events = events;
         this.observer = observer;
     }
 
