@@ -262,6 +262,7 @@ final class LocalPort extends MailboxLoad implements Runnable, Port {
     @Override
     public void run() {
         runner = Thread.currentThread();
+        ConcurrentLinkedQueue<Object> queue = queue(); // made by the entry that scheduled this turn
         try {
             for (int i = 0; i < BATCH && !dead; i++) {
                 List<Object> overflow = overflow();
@@ -270,7 +271,7 @@ final class LocalPort extends MailboxLoad implements Runnable, Port {
                     die(overflow, null);
                     break;
                 }
-                Object entry = queue().poll();
+                Object entry = queue.poll();
                 if (entry == null) {
                     break;
                 }
