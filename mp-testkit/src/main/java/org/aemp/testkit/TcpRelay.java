@@ -174,6 +174,14 @@ public final class TcpRelay implements AutoCloseable {
         }
     }
 
+    /** Forwards again what {@link #stall} held in {@code direction}, and everything after it. */
+    public void resume(Direction direction) {
+        synchronized (stalled) {
+            stalled[direction.ordinal()] = false;
+            stalled.notifyAll();
+        }
+    }
+
     /** Forwards every chunk {@code delay} after it arrived (both directions; zero for none). */
     public void delay(Duration delay) {
         delayNanos = delay.toNanos();

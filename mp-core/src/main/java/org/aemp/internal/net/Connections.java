@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *       reset on one side, a NAT that forgot it), the new connection replaces it.
  * </ul>
  * So a node that reconnects is never locked out by a stale link, and a stranger without the
- * secret can neither delay, refuse nor replace anyone's link.
+ * secret can neither refuse nor replace anyone's link. A claim we answered holds back our own
+ * dial to the node it names ({@link #waitForAnswered}), for at most {@link #ANSWERED_WAIT}.
  *
  * <p>Thread-safe: each node's state is guarded by its {@link RemoteNode}'s lock; no callback runs
  * under it.
@@ -65,6 +66,13 @@ final class Connections implements HandshakeHandler.Links {
      * its side of a link gets back in with its first attempt.
      */
     static final Duration PROOF_OF_LIFE = Duration.ofSeconds(1);
+    /**
+     * How long after answering a connection from a node a dial of ours to that node waits for it:
+     * the node's auth line is on its way before our answer (it needs only our greeting), so a real
+     * node's connection authenticates well within this; a stranger's claim delays our dial by no
+     * more than what is left of it, and an older claim not at all.
+     */
+    static final Duration ANSWERED_WAIT = Duration.ofMillis(500);
     /** Nodes without a link that the table holds at most (being connected, or reporting down). */
     static final int MAX_UNCONNECTED = 10_000;
 
@@ -85,6 +93,16 @@ final class Connections implements HandshakeHandler.Links {
     private final DialFactory dials;
     private final RefusalLog refusals;
     private final Map<String, RemoteNode> nodes = new ConcurrentHashMap<>();
+    /**
+     * Connections from other nodes whose claim we accepted (so our auth line is on its way, and the
+     * node may take the connection as soon as it reads it) and that have not authenticated or ended
+     * yet, by the node they claim. No more than the handshakes admitted at once.
+     */
+    private final Map<String, List<Answered>> answered = new ConcurrentHashMap<>();
+
+    /** A connection from {@code handshake}'s claimed node, answered at {@code nanos} (System.nanoTime). */
+    private record Answered(HandshakeHandler handshake, long nanos) {
+    }
     /** How many entries have a link up: the others count against {@link #MAX_UNCONNECTED}. */
     private final AtomicInteger upCount = new AtomicInteger();
     private final Function<Link, FrameHandler> frames;
@@ -255,11 +273,17 @@ final class Connections implements HandshakeHandler.Links {
 
     // ---- connecting on demand (guarded by the RemoteNode's lock) ----
 
+    /** Starts an attempt (lock held): looks the node's addresses up and dials them in turn. */
     private void startConnect(RemoteNode rn) {
         rn.state = RemoteNode.State.CONNECTING;
         int attempt = ++rn.attempt;
+        rn.waitedForAnswered = false;
         rn.deadline = timers.next().schedule(() -> giveUp(rn, attempt, "connect timeout"),
                 connectInterval.toNanos(), TimeUnit.NANOSECONDS);
+        dial(rn, attempt);
+    }
+
+    private void dial(RemoteNode rn, int attempt) {
         CompletableFuture<List<String>> lookup = addresses.lookup(rn.id);
         rn.lookup = lookup;
         lookup.whenComplete((addrs, err) -> {
@@ -280,6 +304,11 @@ final class Connections implements HandshakeHandler.Links {
                 if (d.isConnected()) {
                     return; // a dial of ours is in its handshake: wait for it
                 }
+            }
+            long wait = rn.waitedForAnswered ? 0 : answeredWait(rn.id);
+            if (wait > 0) {
+                waitForAnswered(rn, wait, () -> tryAddress(rn, attempt, addrs, index));
+                return;
             }
             InetSocketAddress target;
             try {
@@ -308,6 +337,50 @@ final class Connections implements HandshakeHandler.Links {
                 rn.nextAddress = timers.next().schedule(() -> tryAddress(rn, attempt, addrs, index + 1),
                         pacing(addrs.size()), TimeUnit.NANOSECONDS);
             }
+        }
+    }
+
+    /**
+     * Holds a dial back while the node is connecting to us and we have answered (lock held): the
+     * node may be using that connection already, and a dial of ours could outrank it (if our id is
+     * the smaller) and take its place on our side, losing what the node sent on it (PROTOCOL.md
+     * §2: do not dial a node we are handshaking with). The dial goes ahead when that connection
+     * ends without a link, or {@link #ANSWERED_WAIT} after we answered it, once per attempt.
+     */
+    private void waitForAnswered(RemoteNode rn, long nanos, Runnable dial) {
+        log.debug("{}: waiting up to {} ms for its connection before dialling", rn, TimeUnit.NANOSECONDS.toMillis(nanos));
+        rn.waitedForAnswered = true;
+        rn.resumeDial = dial;
+        rn.inboundWait = timers.next().schedule(() -> resumeDial(rn), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** How long a dial to {@code node} should still wait for connections from it that we answered (0: none). */
+    private long answeredWait(String node) {
+        long[] newest = {Long.MIN_VALUE};
+        answered.computeIfPresent(node, (k, l) -> { // under the map's lock for this node, as its writers
+            for (Answered a : l) {
+                newest[0] = Math.max(newest[0], a.nanos());
+            }
+            return l;
+        });
+        if (newest[0] == Long.MIN_VALUE) {
+            return 0;
+        }
+        return Math.max(0, newest[0] + ANSWERED_WAIT.toNanos() - System.nanoTime());
+    }
+
+    private void resumeDial(RemoteNode rn) {
+        Runnable dial;
+        synchronized (rn) {
+            dial = rn.resumeDial;
+            rn.resumeDial = null;
+            if (rn.inboundWait != null) {
+                rn.inboundWait.cancel(false);
+                rn.inboundWait = null;
+            }
+        }
+        if (dial != null) {
+            dial.run();
         }
     }
 
@@ -378,6 +451,21 @@ final class Connections implements HandshakeHandler.Links {
                 return CompletableFuture.completedFuture(null);
             }
         }
+        return checkIncoming(claimedNode, h).thenApply(refusal -> {
+            if (refusal == null) {
+                Answered a = new Answered(h, System.nanoTime());
+                answered.compute(claimedNode, (node, list) -> {
+                    List<Answered> l = list == null ? new ArrayList<>(1) : list;
+                    l.add(a);
+                    return l;
+                });
+            }
+            return refusal;
+        });
+    }
+
+    /** {@link #check} of a connection from another node. */
+    private CompletionStage<String> checkIncoming(String claimedNode, HandshakeHandler h) {
         RemoteNode rn = nodes.get(claimedNode); // a claim must not create an entry
         if (rn == null) {
             return CompletableFuture.completedFuture(null);
@@ -407,6 +495,9 @@ final class Connections implements HandshakeHandler.Links {
         if (closed) {
             refuse(h, "node " + self + " is closing");
             return;
+        }
+        if (!h.isOutgoing()) {
+            forgetAnswered(peer.nodeId(), h); // the id its greeting claimed, now proven
         }
         RemoteNode rn = nodes.computeIfAbsent(peer.nodeId(), RemoteNode::new); // authenticated: never refused
         List<HandshakeHandler> refused = new ArrayList<>(1);
@@ -480,6 +571,22 @@ final class Connections implements HandshakeHandler.Links {
         }
     }
 
+    /** Drops an answered connection; true if it was the node's last one. */
+    private boolean forgetAnswered(String claimedNode, HandshakeHandler h) {
+        if (claimedNode == null) {
+            return false;
+        }
+        boolean[] last = new boolean[1];
+        answered.computeIfPresent(claimedNode, (node, list) -> {
+            if (list.removeIf(a -> a.handshake() == h) && list.isEmpty()) {
+                last[0] = true;
+                return null;
+            }
+            return list;
+        });
+        return last[0];
+    }
+
     private static void addIfPresent(List<HandshakeHandler> list, HandshakeHandler h) {
         if (h != null) {
             list.add(h);
@@ -551,6 +658,9 @@ final class Connections implements HandshakeHandler.Links {
         RemoteNode rn = node == null ? null : nodes.get(node);
         if (rn != null && h.isOutgoing()) {
             dialEnded(rn, h); // the next address, or the deadline, carries on
+        }
+        if (!h.isOutgoing() && forgetAnswered(claimedNode, h) && rn != null) {
+            resumeDial(rn); // a dial may have waited for this connection
         }
         if (h.dialed != null) {
             if (claimedNode != null && claimedNode.equals(self)) {

@@ -59,6 +59,14 @@ final class RemoteNode {
     java.util.concurrent.CompletableFuture<List<String>> lookup;
     ScheduledFuture<?> deadline;
     ScheduledFuture<?> nextAddress;
+    /**
+     * CONNECTING: a dial of ours waits for a connection from the node that we have answered; it
+     * goes ahead ({@link #resumeDial}) when that one ends or when {@link #inboundWait} fires.
+     */
+    ScheduledFuture<?> inboundWait;
+    Runnable resumeDial;
+    /** This attempt has waited for an answered connection once already (it waits no more). */
+    boolean waitedForAnswered;
     /** Incremented for every connect attempt, so stale timers of an older attempt do nothing. */
     int attempt;
 
@@ -75,6 +83,11 @@ final class RemoteNode {
             nextAddress.cancel(false);
             nextAddress = null;
         }
+        if (inboundWait != null) {
+            inboundWait.cancel(false);
+            inboundWait = null;
+        }
+        resumeDial = null;
     }
 
     @Override
