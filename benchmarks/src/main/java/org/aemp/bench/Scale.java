@@ -327,6 +327,7 @@ final class Scale {
         long t0 = System.nanoTime();
         List<CompletableFuture<?>> calls = new ArrayList<>();
         AtomicInteger failed = new AtomicInteger();
+        List<String> reasons = new ArrayList<>();
         for (int i = 0; i < leaves.size(); i++) {
             Leaf l = leaves.get(i);
             List<String> others = new ArrayList<>();
@@ -340,14 +341,18 @@ final class Scale {
             for (int j = 0; j < k && j < others.size(); j++) {
                 PortId to = PortId.parse(others.get((i * k + j) % others.size()));
                 calls.add(l.node.call(STEP, to, "ping").exceptionally(e -> {
-                    failed.incrementAndGet();
+                    if (failed.incrementAndGet() <= 3) {
+                        synchronized (reasons) {
+                            reasons.add(l.node.id() + " -> " + to + ": " + e);
+                        }
+                    }
                     return null;
                 }));
             }
         }
         CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(STEP.toSeconds(), TimeUnit.SECONDS);
         if (failed.get() > 0) {
-            throw new IOException(failed.get() + " of " + calls.size() + " calls failed");
+            throw new IOException(failed.get() + " of " + calls.size() + " calls failed, first: " + reasons);
         }
         EchoNode.line(out, "event", "linked", "ms", (System.nanoTime() - t0) / 1e6, "calls", calls.size());
     }
