@@ -29,14 +29,14 @@ import org.aemp.config.JsonValues;
  * A soak run of flow control: fast senders against a slow port and against a stopped process, each
  * node in a JVM of its own, for {@code duration} seconds (default 600), printing every process's
  * memory and counters every {@code interval} seconds (default 10) and a summary at the end. Exits
- * with status 1 if a memory figure of a process is not flat: if its highest value in the last third of
- * the run is above its highest in the middle third by more than {@code max_growth} MB (default 2) and
- * 5%. Peaks, not a fitted slope, because bounded figures move in a saw-tooth (a link's buffers fill
- * to the backlog limit and empty, the heap between collections), and a leak raises the peaks; the
- * first third is left out, as the JIT, the heap's and malloc's arenas grow to their working size.
- * The slope over the last two thirds is printed too, for information. (Formerly: the slope after
- * the first minute against {@code max_slope} MB per minute
- * (default 1) after the first minute.
+ * with status 1 if a memory figure of a process is not flat: if its median over the last third of
+ * the run is above its median over the middle third by more than {@code max_growth} MB (default 2)
+ * and 5%. Bounded figures move in a saw-tooth (a link's buffers fill to the backlog limit and
+ * empty, the heap between collections), and a sample every {@code interval} catches it anywhere
+ * between its floor and its top, so single samples (a peak, a fitted slope) are noise: two runs
+ * flagged different figures by their peaks. A leak moves the whole saw-tooth, and so the median.
+ * The first third is left out, as the JIT, the heap's and malloc's arenas grow to their working
+ * size. Peaks and the slope over the last two thirds are printed too, for information.
  *
  * <pre>{@code java -jar aemp-bench.jar soak [duration=600] [interval=10] [scenarios=try,send,stopped]
  *        [sleep=10] [size=100] [rate=0] [transport=...] [max_growth=2] [jvm_opts="-Xms256m -Xmx256m -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError"]}</pre>
@@ -84,7 +84,7 @@ final class Soak {
 
     // ---- the parent ----
 
-    /** Runs the soak; returns the exit status (0: memory flat, 1: a figure's peaks grew). */
+    /** Runs the soak; returns the exit status (0: memory flat, 1: a figure's median grew). */
     static int run(List<String> argv, PrintStream out) throws IOException, InterruptedException, TimeoutException {
         Args a = Args.parse(argv, Map.of(), DEFAULTS);
         int duration = a.integer("duration", 1);
@@ -103,7 +103,7 @@ final class Soak {
         ChildJvm stopped = null;
         Map<String, Series> series = new LinkedHashMap<>();
         List<String> died = List.of();
-        out.printf(Locale.ROOT, "# soak: %s for %d s, a line per process every %d s; memory in MB; peaks may grow by %.2f MB and 5%%;"
+        out.printf(Locale.ROOT, "# soak: %s for %d s, a line per process every %d s; memory in MB; medians may grow by %.2f MB and 5%%;"
                 + " %d cores, load %s%n", scenarios, duration, interval, maxGrowth,
                 Runtime.getRuntime().availableProcessors(), Load.now());
         try {
@@ -210,18 +210,19 @@ final class Soak {
 
     /**
      * Prints, per process and memory figure, the first sample, the minimum, maximum and last over the
-     * last two thirds of the {@code duration}, the peaks of its middle and last thirds and the slope
-     * over the last two thirds; returns 1 if any figure's last peak is above its middle peak by more
-     * than {@code maxGrowth} MB and 5%.
+     * last two thirds of the {@code duration}, the medians and peaks of its middle and last thirds
+     * and the slope over the last two thirds; returns 1 if any figure's last median is above its
+     * middle median by more than {@code maxGrowth} MB and 5%.
      */
     static int summary(Map<String, Series> series, double maxGrowth, double duration, PrintStream out) {
         double third = duration / 3.0;
         out.println();
-        out.printf(Locale.ROOT, "summary (MB; min, max, last and slope after %.0f s; peaks of %.0f-%.0f s and %.0f-%.0f s):%n",
+        out.printf(Locale.ROOT, "summary (MB; min, max, last and slope after %.0f s; medians and peaks of %.0f-%.0f s and %.0f-%.0f s):%n",
                 third, third, 2 * third, 2 * third, duration);
         out.println();
-        out.println("| process | figure | first | min | max | last | peak, middle third | peak, last third | slope MB/min |");
-        out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        out.println("| process | figure | first | min | max | last | median, middle third | median, last third"
+                + " | peak, middle third | peak, last third | slope MB/min |");
+        out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         List<String> grew = new ArrayList<>();
         for (Series s : series.values()) {
             for (Map.Entry<String, String> f : FIGURES.entrySet()) {
@@ -229,22 +230,23 @@ final class Soak {
                 if (fig == null) {
                     continue;
                 }
-                out.printf(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %+.2f |%n", s.proc, f.getValue(),
-                        fig.first(), fig.min(), fig.max(), fig.last(), fig.middlePeak(), fig.lastPeak(), fig.slope());
-                double growth = fig.lastPeak() - fig.middlePeak();
-                if (growth > maxGrowth && growth > 0.05 * fig.middlePeak()) {
-                    grew.add(String.format(Locale.ROOT, "%s %s %.1f -> %.1f MB", s.proc, f.getValue(), fig.middlePeak(),
-                            fig.lastPeak()));
+                out.printf(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %+.2f |%n", s.proc,
+                        f.getValue(), fig.first(), fig.min(), fig.max(), fig.last(), fig.middleMedian(), fig.lastMedian(),
+                        fig.middlePeak(), fig.lastPeak(), fig.slope());
+                double growth = fig.lastMedian() - fig.middleMedian();
+                if (growth > maxGrowth && growth > 0.05 * fig.middleMedian()) {
+                    grew.add(String.format(Locale.ROOT, "%s %s %.1f -> %.1f MB", s.proc, f.getValue(), fig.middleMedian(),
+                            fig.lastMedian()));
                 }
             }
         }
         out.println();
         if (grew.isEmpty()) {
-            out.printf(Locale.ROOT, "memory flat: no figure's peak grew by more than %.2f MB and 5%% from the middle to the last third%n",
+            out.printf(Locale.ROOT, "memory flat: no figure's median grew by more than %.2f MB and 5%% from the middle to the last third%n",
                     maxGrowth);
             return 0;
         }
-        out.printf(Locale.ROOT, "memory grew (peaks, middle to last third): %s%n", String.join("; ", grew));
+        out.printf(Locale.ROOT, "memory grew (medians, middle to last third): %s%n", String.join("; ", grew));
         return 1;
     }
 
@@ -328,19 +330,21 @@ final class Soak {
             samples.add(s);
         }
 
-        record Figures(double first, double min, double max, double last, double middlePeak, double lastPeak, double slope) {
+        record Figures(double first, double min, double max, double last, double middleMedian, double lastMedian,
+                double middlePeak, double lastPeak, double slope) {
         }
 
         /**
          * The figure in MB: the first sample; min/max/last and the slope (MB per minute) from
-         * {@code settle} s on; the peak from {@code settle} to {@code late} s and from {@code late} on.
+         * {@code settle} s on; the median and the peak from {@code settle} to {@code late} s and from
+         * {@code late} on.
          * Null if there is no sample after {@code settle}.
          */
         Figures figures(String key, double settle, double late) {
             List<double[]> points = new ArrayList<>(); // (minutes, MB)
             double first = Double.NaN;
-            double middlePeak = 0;
-            double lastPeak = 0;
+            List<Double> middle = new ArrayList<>();
+            List<Double> last = new ArrayList<>();
             for (Sample s : samples) {
                 long v = s.figure(key);
                 if (v < 0) {
@@ -352,11 +356,7 @@ final class Soak {
                 }
                 if (s.t() >= settle) {
                     points.add(new double[] {s.t() / 60.0, mb});
-                    if (s.t() < late) {
-                        middlePeak = Math.max(middlePeak, mb);
-                    } else {
-                        lastPeak = Math.max(lastPeak, mb);
-                    }
+                    (s.t() < late ? middle : last).add(mb);
                 }
             }
             if (points.isEmpty()) {
@@ -368,7 +368,27 @@ final class Soak {
                 min = Math.min(min, p[1]);
                 max = Math.max(max, p[1]);
             }
-            return new Figures(first, min, max, points.get(points.size() - 1)[1], middlePeak, lastPeak, slope(points));
+            return new Figures(first, min, max, points.get(points.size() - 1)[1], median(middle), median(last),
+                    peak(middle), peak(last), slope(points));
+        }
+
+        /** The median; 0 for none. */
+        static double median(List<Double> values) {
+            if (values.isEmpty()) {
+                return 0;
+            }
+            List<Double> sorted = new ArrayList<>(values);
+            sorted.sort(null);
+            int n = sorted.size();
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        }
+
+        static double peak(List<Double> values) {
+            double peak = 0;
+            for (double v : values) {
+                peak = Math.max(peak, v);
+            }
+            return peak;
         }
 
         /** The least-squares slope of y over x; 0 for fewer than two points. */
