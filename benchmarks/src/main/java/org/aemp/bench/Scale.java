@@ -340,7 +340,7 @@ final class Scale {
             Collections.sort(others);
             for (int j = 0; j < k && j < others.size(); j++) {
                 PortId to = PortId.parse(others.get((i * k + j) % others.size()));
-                calls.add(l.node.call(STEP, to, "ping").exceptionally(e -> {
+                calls.add(l.node.call(STEP.dividedBy(2), to, "ping").exceptionally(e -> {
                     if (failed.incrementAndGet() <= 3) {
                         synchronized (reasons) {
                             reasons.add(l.node.id() + " -> " + to + ": " + e);
