@@ -280,10 +280,6 @@ final class Connections implements HandshakeHandler.Links {
         rn.waitedForAnswered = false;
         rn.deadline = timers.next().schedule(() -> giveUp(rn, attempt, "connect timeout"),
                 connectInterval.toNanos(), TimeUnit.NANOSECONDS);
-        dial(rn, attempt);
-    }
-
-    private void dial(RemoteNode rn, int attempt) {
         CompletableFuture<List<String>> lookup = addresses.lookup(rn.id);
         rn.lookup = lookup;
         lookup.whenComplete((addrs, err) -> {
