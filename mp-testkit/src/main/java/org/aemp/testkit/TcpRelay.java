@@ -1,5 +1,6 @@
 package org.aemp.testkit;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A TCP relay on loopback that forwards connections to one target, and breaks them on demand the
@@ -60,6 +63,9 @@ public final class TcpRelay implements AutoCloseable {
     private volatile boolean blackHole; // new connections are black-holed from the start
     private volatile long delayNanos;
     private final boolean[] stalled = new boolean[Direction.values().length]; // guarded by itself
+    private final LongAdder[] lines = {new LongAdder(), new LongAdder()};
+    /** How often a forwarding thread that has nothing to read looks whether a stall has ended. */
+    private static final int TICK_MILLIS = 20;
 
     /**
      * A relay that forwards everything to {@code target} until told otherwise.
@@ -112,6 +118,15 @@ public final class TcpRelay implements AutoCloseable {
     /** How many connections the relay has accepted. */
     public int connections() {
         return connections.get();
+    }
+
+    /**
+     * How many line ends have reached the relay in {@code direction}, over all connections,
+     * forwarded or held by a stall. An AEMP handshake is made of lines (greeting, nonce, auth
+     * line), so a test can see how far one got: the third line from a node is its auth line.
+     */
+    public long lines(Direction direction) {
+        return lines[direction.ordinal()].sum();
     }
 
     /**
@@ -223,12 +238,39 @@ public final class TcpRelay implements AutoCloseable {
         Socket to = direction == Direction.TO_TARGET ? pair.upstream : pair.client;
         Thread t = new Thread(() -> {
             byte[] buf = new byte[8192];
+            ByteArrayOutputStream held = new ByteArrayOutputStream(); // read while stalled, not yet forwarded
             try {
+                from.setSoTimeout(TICK_MILLIS); // so that what a stall held goes on soon after the resume
                 InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream();
-                for (int n; (n = in.read(buf)) >= 0; ) {
+                while (true) {
+                    int n;
+                    try {
+                        n = in.read(buf);
+                    } catch (SocketTimeoutException tick) {
+                        n = 0;
+                    }
+                    if (n < 0) {
+                        while (held.size() > 0 && isStalled(direction) && !server.isClosed()) {
+                            Thread.sleep(TICK_MILLIS); // the end of the stream follows what was held
+                        }
+                        if (held.size() > 0 && !pair.blackHoled && !pair.halfOpen) {
+                            out.write(held.toByteArray());
+                        }
+                        break;
+                    }
                     long arrived = System.nanoTime();
-                    awaitNotStalled(direction);
+                    for (int i = 0; i < n; i++) {
+                        if (buf[i] == '\n') {
+                            lines[direction.ordinal()].increment();
+                        }
+                    }
+                    held.write(buf, 0, n);
+                    if (held.size() == 0 || isStalled(direction)) {
+                        continue; // held: read on, so that lines() sees what arrives meanwhile
+                    }
+                    byte[] chunk = held.toByteArray();
+                    held.reset();
                     if (pair.blackHoled || pair.halfOpen) {
                         continue; // dropped
                     }
@@ -237,15 +279,15 @@ public final class TcpRelay implements AutoCloseable {
                         TimeUnit.NANOSECONDS.sleep(wait);
                     }
                     long left = budget.get();
-                    if (n >= left) {
-                        out.write(buf, 0, (int) left);
+                    if (chunk.length >= left) {
+                        out.write(chunk, 0, (int) left);
                         out.flush();
                         reset(from);
                         reset(to);
                         return;
                     }
-                    budget.addAndGet(-n);
-                    out.write(buf, 0, n);
+                    budget.addAndGet(-chunk.length);
+                    out.write(chunk);
                 }
                 if (!pair.blackHoled && !pair.halfOpen) {
                     to.shutdownOutput();
@@ -263,11 +305,9 @@ public final class TcpRelay implements AutoCloseable {
         t.start();
     }
 
-    private void awaitNotStalled(Direction direction) throws InterruptedException {
+    private boolean isStalled(Direction direction) {
         synchronized (stalled) {
-            while (stalled[direction.ordinal()]) {
-                stalled.wait();
-            }
+            return stalled[direction.ordinal()];
         }
     }
 

@@ -51,8 +51,7 @@ class CrossedConnectTest {
         bToA.stall(TcpRelay.Direction.TO_CLIENT); // b's greeting reaches a, a's answer waits
         aToB.stall(TcpRelay.Direction.TO_TARGET); // a's greeting and auth line would wait
         CompletableFuture<List<Object>> fromB = b.call(echoA, "from b");
-        awaitConnections(bToA, 1);
-        Thread.sleep(150); // a has read b's greeting and sent its auth line
+        awaitLines(bToA, 3); // a's greeting, nonce and auth line: a has answered b
         CompletableFuture<List<Object>> fromA = a.call(echoB, "from a");
         Thread.sleep(150); // a dial of a's would have sent its auth line by now (a waits 0.5 s at most)
         bToA.resume(); // b's connection completes: b takes it and sends its call on it
@@ -94,8 +93,7 @@ class CrossedConnectTest {
         CompletableFuture<List<Object>> fromA = a.call(echoB, "from a"); // a looks b up: 1.2 s
         sleepUntil(t0, 900);
         CompletableFuture<List<Object>> fromB = b.call(echoA, "from b");
-        awaitConnections(bToA, 1);
-        sleepUntil(t0, 1000); // a has answered b's connection
+        awaitLines(bToA, 3); // a has answered b's connection
         bToA.stall(TcpRelay.Direction.TO_TARGET);
         bToA.resume(TcpRelay.Direction.TO_CLIENT); // b authenticates the connection and sends its call on it
         sleepUntil(t0, 1300); // a's lookup is done: a dial of a's would be under way
@@ -157,6 +155,15 @@ class CrossedConnectTest {
         long left = t0 + TimeUnit.MILLISECONDS.toNanos(millis) - System.nanoTime();
         if (left > 0) {
             TimeUnit.NANOSECONDS.sleep(left);
+        }
+    }
+
+    /** Waits until {@code n} lines from the target (a) have reached the relay. */
+    private static void awaitLines(TcpRelay relay, int n) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (relay.lines(TcpRelay.Direction.TO_CLIENT) < n) {
+            assertThat(System.nanoTime()).as("lines from the target").isLessThan(end);
+            Thread.sleep(5);
         }
     }
 

@@ -94,9 +94,10 @@ final class Connections implements HandshakeHandler.Links {
     private final RefusalLog refusals;
     private final Map<String, RemoteNode> nodes = new ConcurrentHashMap<>();
     /**
-     * Connections from other nodes whose claim we accepted (so our auth line is on its way, and the
-     * node may take the connection as soon as it reads it) and that have not authenticated or ended
-     * yet, by the node they claim. No more than the handshakes admitted at once.
+     * Connections from other nodes that we answered (our auth line went out, so the node may take
+     * the connection as soon as it reads it) and that have not authenticated or ended yet, by the
+     * node they claim. No more than the handshakes admitted at once: each leaves when its handshake
+     * authenticates or ends, both reported on its event loop after the answer.
      */
     private final Map<String, List<Answered>> answered = new ConcurrentHashMap<>();
 
@@ -447,21 +448,6 @@ final class Connections implements HandshakeHandler.Links {
                 return CompletableFuture.completedFuture(null);
             }
         }
-        return checkIncoming(claimedNode, h).thenApply(refusal -> {
-            if (refusal == null) {
-                Answered a = new Answered(h, System.nanoTime());
-                answered.compute(claimedNode, (node, list) -> {
-                    List<Answered> l = list == null ? new ArrayList<>(1) : list;
-                    l.add(a);
-                    return l;
-                });
-            }
-            return refusal;
-        });
-    }
-
-    /** {@link #check} of a connection from another node. */
-    private CompletionStage<String> checkIncoming(String claimedNode, HandshakeHandler h) {
         RemoteNode rn = nodes.get(claimedNode); // a claim must not create an entry
         if (rn == null) {
             return CompletableFuture.completedFuture(null);
@@ -487,13 +473,23 @@ final class Connections implements HandshakeHandler.Links {
     }
 
     @Override
+    public void answered(String claimedNode, HandshakeHandler h) {
+        Answered a = new Answered(h, System.nanoTime());
+        answered.compute(claimedNode, (node, list) -> {
+            List<Answered> l = list == null ? new ArrayList<>(1) : list;
+            l.add(a);
+            return l;
+        });
+    }
+
+    @Override
     public void authenticated(HandshakeHandler h, Handshake.Peer peer) {
+        if (!h.isOutgoing()) {
+            forgetAnswered(peer.nodeId(), h); // the id its greeting claimed, now proven
+        }
         if (closed) {
             refuse(h, "node " + self + " is closing");
             return;
-        }
-        if (!h.isOutgoing()) {
-            forgetAnswered(peer.nodeId(), h); // the id its greeting claimed, now proven
         }
         RemoteNode rn = nodes.computeIfAbsent(peer.nodeId(), RemoteNode::new); // authenticated: never refused
         List<HandshakeHandler> refused = new ArrayList<>(1);

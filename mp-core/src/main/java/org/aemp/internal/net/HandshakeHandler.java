@@ -46,6 +46,14 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         void authenticated(HandshakeHandler handshake, Handshake.Peer peer);
 
         /**
+         * Our auth line went out on a connection the peer dialled, whose greeting claimed
+         * {@code claimedNode}: from now on the peer may take the connection. Followed by
+         * {@link #authenticated} or {@link #ended}, on the same event loop.
+         */
+        default void answered(String claimedNode, HandshakeHandler handshake) {
+        }
+
+        /**
          * The handshake ended without a link.
          *
          * @param claimedNode the node id the greeting named (not authenticated), or null
@@ -191,6 +199,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(s.bytes()));
+                if (!isOutgoing()) {
+                    links.answered(machine.claimedNode(), this);
+                }
             } else if (a instanceof Handshake.Claim c) {
                 CompletableFuture<String> verdict = links.check(c.nodeId(), this).toCompletableFuture();
                 if (verdict.isDone()) {

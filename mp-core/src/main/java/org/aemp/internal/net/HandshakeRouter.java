@@ -32,6 +32,11 @@ final class HandshakeRouter implements HandshakeHandler.Links {
     }
 
     @Override
+    public void answered(String claimedNode, HandshakeHandler handshake) {
+        of(handshake).answered(claimedNode, handshake);
+    }
+
+    @Override
     public void ended(HandshakeHandler handshake, String claimedNode, String reason, Handshake.Fault fault) {
         of(handshake).ended(handshake, claimedNode, reason, fault);
     }
