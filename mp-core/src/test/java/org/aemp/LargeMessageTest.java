@@ -22,8 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (both nodes have {@code linkChunkSize} on) a small message sent after a large one to another port
  * arrives first, while messages to the same port and to the node port keep their order; with it
  * off on either side, the link sends every message whole, as before. The large messages are 4 MiB
- * here (64 chunks of the default size); the test codec's decoder takes minutes for a 16 MiB message
- * sent whole, which the interop tests send with the real codecs.
+ * here (64 chunks of the default size); ChunkedLinkTest in interop-tests sends 16 MiB ones with the
+ * real codecs.
  */
 @Timeout(60)
 class LargeMessageTest {

@@ -124,7 +124,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
             }
         } catch (CodecException e) {
             failures.decodeFailures.increment();
-            String reason = e.getMessage().startsWith(codec) ? e.getMessage() : codec + ": " + e.getMessage();
+            String reason = e.getMessage().startsWith(codec) || e.getMessage().startsWith("chunked framing")
+                    ? e.getMessage() : codec + ": " + e.getMessage();
             log.warn("link to node {} at {} failed: {}", SafeText.of(link.node), ctx.channel().remoteAddress(),
                     SafeText.of(reason));
             link.fail(reason);
