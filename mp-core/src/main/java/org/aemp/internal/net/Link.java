@@ -175,6 +175,9 @@ final class Link {
      *     message cannot be encoded in this link's framing (nothing is queued; the link goes on)
      */
     Outcome write(List<?> message, Mode mode) {
+        if (chunkSize > 0 && looksLarge(message)) {
+            return writeLarge(message, mode);
+        }
         boolean schedule = false;
         String lost = null;
         Outcome outcome;
@@ -259,6 +262,115 @@ final class Link {
             }
         }
         return outcome;
+    }
+
+    /**
+     * True if one of the first elements of {@code message} alone is longer than a chunk: a string
+     * or byte array, whatever the framing, encodes to at least a byte per character or byte. A
+     * cheap look for the common shape of a large message (a few elements, one of them bulky);
+     * a large message of another shape is found after encoding, as usual.
+     */
+    private boolean looksLarge(List<?> message) {
+        for (int i = 1, n = Math.min(message.size(), 8); i < n; i++) {
+            Object v = message.get(i);
+            if (v instanceof String str ? str.length() > largeAbove : v instanceof byte[] b && b.length > largeAbove) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Writes a message that looks large: it is encoded on the caller's thread without the link's
+     * lock, into a buffer of its own, with an encoder of its own, so that encoding megabytes holds
+     * up no other sender (a small message sent meanwhile from another thread goes first), and is
+     * queued whole, in chunks, under the lock. Same outcomes as {@link #write}.
+     */
+    private Outcome writeLarge(List<?> message, Mode mode) {
+        if (mode == Mode.TRY && busy) {
+            counters.refusals.increment();
+            return Outcome.REFUSED;
+        }
+        ByteBuf frame = channel.alloc().ioBuffer();
+        try {
+            peer.send().newEncoder().encode(message, new ByteBufOutputStream(frame));
+        } catch (IOException | RuntimeException e) {
+            frame.release();
+            String why = "cannot encode a message for " + SafeText.escape(node) + " (" + framing + "): "
+                    + (e instanceof CodecException ? e.getMessage() : e.toString());
+            if (mode != Mode.ACCEPTED) {
+                throw new IllegalArgumentException(why, e);
+            }
+            fail(why); // accepted earlier and now lost: the link fails, so its monitors fire
+            return Outcome.OVERFLOW;
+        }
+        int size = frame.readableBytes();
+        boolean schedule;
+        String lost = null;
+        synchronized (lock) {
+            long before = batched + queued + pendingInSocket();
+            if (before > 0 && before + size > limitBytes) {
+                frame.release();
+                if (mode == Mode.TRY) {
+                    counters.refusals.increment();
+                    return Outcome.REFUSED;
+                }
+                counters.overflows.increment();
+                lost = "backlog limit reached: " + limitBytes + " bytes queued for node " + SafeText.escape(node)
+                        + ", which does not read them fast enough (link_backlog_limit)";
+                if (!overflowTold) {
+                    overflowTold = true;
+                    overflowed.accept(lost);
+                }
+                schedule = false;
+            } else {
+                String port = portOf(message);
+                if (size > largeAbove) {
+                    Segment large = new Segment(frame, nextId);
+                    nextId = (nextId + 1) & Integer.MAX_VALUE;
+                    queue.add(large);
+                    large.add(port);
+                    large.messages = 1;
+                    queued += size;
+                } else { // not large after all: it joins the others, in their buffer
+                    Segment behind = queue.isEmpty() ? null : waitingSegment(message);
+                    if (behind == null) {
+                        if (batch == null) {
+                            batch = channel.alloc().ioBuffer();
+                            batch.writerIndex(header);
+                            batchOut = new ByteBufOutputStream(batch);
+                        }
+                        batch.writeBytes(frame);
+                        batchMessages++;
+                    } else {
+                        behind.buf.writeBytes(frame);
+                        behind.add(port);
+                        queued += size;
+                    }
+                    frame.release();
+                }
+                batched = expressBytes();
+                accepted.incrementAndGet();
+                counters.messagesOut.increment();
+                schedule = !flushScheduled;
+                flushScheduled = true;
+                if (before + size > busyBytes) {
+                    turnBusy();
+                }
+            }
+        }
+        if (lost != null) {
+            fail(lost);
+            return Outcome.OVERFLOW;
+        }
+        if (schedule) {
+            try {
+                channel.eventLoop().execute(flush);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                discardBatch();
+            }
+        }
+        return Outcome.QUEUED;
     }
 
     /** The destination port's name; the empty name (the node port) for anything else. */
