@@ -187,7 +187,8 @@ final class Link {
                 return Outcome.REFUSED;
             }
             long before = batched + queued + pendingInSocket();
-            Segment behind = queue.isEmpty() ? null : waitingSegment(message); // null: it may go out now
+            // null: it may go out now; the liveness probe always may (only its answer counts, not its place)
+            Segment behind = queue.isEmpty() || message == probe ? null : waitingSegment(message);
             ByteBuf buf;
             ByteBufOutputStream out;
             if (behind == null) {
@@ -634,7 +635,7 @@ final class Link {
             }
             ByteBuf head = ChunkFraming.chunkHeader(channel.alloc(), from == 0, next.id, next.buf.readableBytes(), len);
             counters.bytesOut.add(head.readableBytes() + len);
-            channel.write(head, channel.voidPromise());
+            channel.write(head);
             ByteBuf chunk = next.buf.retainedSlice(from, len);
             if (last) {
                 next.buf.release();
