@@ -140,6 +140,36 @@ class ChunkedLinkTest {
                 "big:1/" + LARGE + "/" + digest(big), "small:3@2");
     }
 
+    private static org.aemp.LinkStats link(Node from, String to) {
+        return from.stats().links().stream().filter(l -> l.node().equals(to)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aLargeMessageInChunksCountsOnceAndByItsBytesAndMakesTheLinkBusyUntilItIsOut() throws Exception {
+        Node b = receiver("kryo");
+        Node a = node("a", "kryo", c -> c);
+        a.addAddresses("b", b.listenAddresses());
+        JavaToJavaTest.ping(a, b);
+        org.aemp.LinkStats out0 = link(a, "b");
+        org.aemp.LinkStats in0 = link(b, "a");
+        String big = text(LARGE, 5);
+        a.send(new PortId("b", "big"), 1, big);
+        assertThat(a.trySend(new PortId("b", "small"), 2)).as("busy: 16 MiB queued, over the 1 MiB threshold")
+                .isFalse();
+        a.whenReady(new PortId("b", "small")).get(60, TimeUnit.SECONDS);
+        assertThat(next()).isEqualTo("big:1/" + LARGE + "/" + digest(big));
+        org.aemp.LinkStats out = link(a, "b");
+        org.aemp.LinkStats in = link(b, "a");
+        assertThat(out.messagesOut() - out0.messagesOut()).isEqualTo(1);
+        assertThat(in.messagesIn() - in0.messagesIn()).isEqualTo(1);
+        long sentBytes = out.bytesOut() - out0.bytesOut();
+        assertThat(sentBytes).as("the frame and 9 or 13 bytes per 64 KiB chunk")
+                .isBetween((long) LARGE, LARGE + 16L * 1024);
+        assertThat(in.bytesIn() - in0.bytesIn()).isEqualTo(sentBytes);
+        assertThat(out.backlogBytes()).isZero();
+        assertThat(out.refusals() - out0.refusals()).isEqualTo(1);
+    }
+
     @Test
     void largeAndSmallMessagesInterleavedArriveWholeAndInPerPortOrder() throws Exception {
         Node b = receiver("kryo");
