@@ -110,6 +110,8 @@ final class Link {
 
     private final Object lock = new Object();
     private FrameEncoder encoder; // guarded by lock
+    private final Object largeLock = new Object(); // taken before lock, never inside it
+    private FrameEncoder largeEncoder; // guarded by largeLock: for messages that look large
     private ByteBuf batch; // guarded by lock: encoded, not yet handed to the socket
     private ByteBufOutputStream batchOut; // guarded by lock
     private long batchMessages; // guarded by lock
@@ -283,9 +285,9 @@ final class Link {
 
     /**
      * Writes a message that looks large: it is encoded on the caller's thread without the link's
-     * lock, into a buffer of its own, with an encoder of its own, so that encoding megabytes holds
-     * up no other sender (a small message sent meanwhile from another thread goes first), and is
-     * queued whole, in chunks, under the lock. Same outcomes as {@link #write}.
+     * lock, into a buffer of its own, with the link's second encoder (one large message at a time),
+     * so that encoding megabytes holds up no small message (one sent meanwhile from another thread
+     * goes first), and is queued whole, in chunks, under the lock. Same outcomes as {@link #write}.
      */
     private Outcome writeLarge(List<?> message, Mode mode) {
         if (mode == Mode.TRY && busy) {
@@ -294,7 +296,17 @@ final class Link {
         }
         ByteBuf frame = channel.alloc().ioBuffer();
         try {
-            peer.send().newEncoder().encode(message, new ByteBufOutputStream(frame));
+            synchronized (largeLock) { // one large message at a time, beside the small ones
+                if (largeEncoder == null) {
+                    largeEncoder = peer.send().newEncoder();
+                }
+                try {
+                    largeEncoder.encode(message, new ByteBufOutputStream(frame));
+                } catch (IOException | RuntimeException e) {
+                    largeEncoder = null; // it may be left mid-message
+                    throw e;
+                }
+            }
         } catch (IOException | RuntimeException e) {
             frame.release();
             String why = "cannot encode a message for " + SafeText.escape(node) + " (" + framing + "): "
