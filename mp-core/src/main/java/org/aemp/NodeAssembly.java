@@ -89,7 +89,7 @@ final class NodeAssembly {
         HandshakeSettings settings = new HandshakeSettings(id, codecs, accept, config.authOffer(), methods, secret,
                 tls::get, min(config.handshakeTimeout(), config.monitorTimeout()),
                 DecodeLimits.of(config.maxFrameLength(), config.maxFrameElements(), config.decodeBufferBudget()),
-                PROVIDER);
+                PROVIDER, config.linkChunkSize());
         Network.Limits limits = new Network.Limits(config.connectInterval(), config.monitorTimeout(),
                 config.livenessTimeout(), config.maxHandshakes(), config.maxHandshakesPerAddress(),
                 config.authFailureDelay(), config.linkBusyThreshold(), config.linkBacklogLimit());

@@ -57,6 +57,7 @@ public final class NodeConfig {
     private final Duration livenessTimeout;
     private final long linkBusyThreshold;
     private final long linkBacklogLimit;
+    private final int linkChunkSize;
     private final int mailboxBusyMessages;
     private final boolean inlineCallbacks;
     private final long mailboxBusyBytes;
@@ -95,6 +96,7 @@ public final class NodeConfig {
         this.livenessTimeout = b.livenessTimeout;
         this.linkBusyThreshold = b.linkBusyThreshold;
         this.linkBacklogLimit = b.linkBacklogLimit;
+        this.linkChunkSize = b.linkChunkSize;
         this.mailboxBusyMessages = b.mailboxBusyMessages;
         this.inlineCallbacks = b.inlineCallbacks;
         this.mailboxBusyBytes = b.mailboxBusyBytes;
@@ -131,7 +133,8 @@ public final class NodeConfig {
      *       as above; {@code max_handshakes}, {@code max_handshakes_per_address},
      *       {@code link_busy_threshold}, {@code link_backlog_limit}, {@code mailbox_busy_messages},
      *       {@code mailbox_busy_bytes} and {@code max_frame_elements}, whole numbers from 1 (the
-     *       byte sizes at least 1024); {@code decode_buffer_budget}, a whole number of bytes from 0.
+     *       byte sizes at least 1024); {@code decode_buffer_budget}, a whole number of bytes from 0;
+     *       {@code link_chunk_size}, a whole number of bytes, 0 or from 1024.
      *   <li>{@code framing_format}, {@code auth_offer}, {@code auth_accept}: arrays of strings. A
      *       {@code framing_format} equal to Perl's default {@code ["cbor","json","storable"]} is
      *       passed on as "not configured", so that the node offers the codecs it actually has on the
@@ -179,6 +182,7 @@ public final class NodeConfig {
         b.livenessTimeout = livenessTimeout;
         b.linkBusyThreshold = linkBusyThreshold;
         b.linkBacklogLimit = linkBacklogLimit;
+        b.linkChunkSize = linkChunkSize;
         b.mailboxBusyMessages = mailboxBusyMessages;
         b.inlineCallbacks = inlineCallbacks;
         b.mailboxBusyBytes = mailboxBusyBytes;
@@ -320,6 +324,14 @@ public final class NodeConfig {
         return linkBacklogLimit;
     }
 
+    /**
+     * The size of the chunks in which a link to another Java node sends a large message, and the
+     * size above which a message is large; 0 if links send every message whole.
+     */
+    public int linkChunkSize() {
+        return linkChunkSize;
+    }
+
     /** Messages waiting in one mailbox above which it is busy. */
     public int mailboxBusyMessages() {
         return mailboxBusyMessages;
@@ -386,6 +398,7 @@ public final class NodeConfig {
         private Duration livenessTimeout = Duration.ofSeconds(15);
         private long linkBusyThreshold = 1 << 20;
         private long linkBacklogLimit = 16 << 20;
+        private int linkChunkSize = 64 << 10;
         private int mailboxBusyMessages = 10_000;
         private boolean inlineCallbacks;
         private long mailboxBusyBytes = 8 << 20;
@@ -692,6 +705,28 @@ public final class NodeConfig {
                 throw new IllegalArgumentException("linkBacklogLimit must be >= 1024: " + bytes);
             }
             this.linkBacklogLimit = bytes;
+            return this;
+        }
+
+        /**
+         * Lets a large message to another Java node travel in chunks of {@code bytes}, so that small
+         * messages sent after it on the same link need not wait until all of it is sent (default
+         * 64 KiB; profile key {@code link_chunk_size}; 0 turns it off). A message whose encoded frame
+         * is longer goes in chunks, and after each chunk the link sends the small messages waiting.
+         * Messages to the same port keep their order (one sent after a large one waits for it), and
+         * so does everything sent to the node port (monitors, kills, requests): such a message
+         * waits for the large ones sent before it, and what is sent after it waits for it. The
+         * receiver delivers a large message whole, once its last chunk is in. Both nodes must have
+         * it on (each announces it in its greeting, which Perl ignores); with any other peer the
+         * link sends every message whole, as ever.
+         *
+         * @throws IllegalArgumentException if {@code bytes} is neither 0 nor at least 1024
+         */
+        public Builder linkChunkSize(int bytes) {
+            if (bytes != 0 && bytes < 1024) {
+                throw new IllegalArgumentException("linkChunkSize must be 0 (off) or >= 1024: " + bytes);
+            }
+            this.linkChunkSize = bytes;
             return this;
         }
 

@@ -82,6 +82,10 @@ final class ProfileConversion {
         if (backlog != null) {
             err.apply("link_backlog_limit", () -> b.linkBacklogLimit(backlog));
         }
+        Long chunkSize = bytes(err, "link_chunk_size", v);
+        if (chunkSize != null) {
+            err.apply("link_chunk_size", () -> b.linkChunkSize((int) Math.min(Integer.MAX_VALUE, chunkSize)));
+        }
         Integer mailboxMessages = count(err, "mailbox_busy_messages", v);
         if (mailboxMessages != null) {
             b.mailboxBusyMessages(mailboxMessages);

@@ -17,6 +17,7 @@ import java.util.List;
  * java -jar aemp-bench.jar idle-ports [n=1000000]  (heap per idle port)
  * java -jar aemp-bench.jar handshake [n=500]       (connect to first reply of a warm node, plain and TLS)
  * java -jar aemp-bench.jar scale [leaves=16,50,100,200] [globals=4] [procs=4]  (convergence across JVMs)
+ * java -jar aemp-bench.jar bulk [bulk_chunking=both] [duration=10]  (small-message latency beside 16 MiB messages)
  * }</pre>
  *
  * Exit status 0 on success, 1 on failure (the reason on stderr), 2 on a usage error.
@@ -69,6 +70,16 @@ public final class Main {
                     System.out.flush();
                     System.exit(0);
                 }
+                case "bulk" -> {
+                    Bulk.run(rest, System.err).forEach(System.out::println);
+                    System.out.flush();
+                    System.exit(0);
+                }
+                case "bulk-node" -> {
+                    Bulk.node(rest, System.out);
+                    System.out.flush();
+                    System.exit(0);
+                }
                 case "soak" -> {
                     int status = Soak.run(rest, System.out);
                     System.out.flush();
@@ -107,6 +118,8 @@ public final class Main {
                 + "   connect to first reply, warm");
         out.println("       java -jar aemp-bench.jar scale [leaves=16,50,100,200] [globals=4] [procs=4]"
                 + "   convergence of globals and leaves across JVMs");
+        out.println("       java -jar aemp-bench.jar bulk [bulk_chunking=both|1|0] [duration=10] [bulk_size=16777216]"
+                + "   window-1 round trips while large messages flow, chunked or not");
         out.println("keys: nodeid bind seeds secret framing cert auth_offer auth_accept target n window size warmup quiet"
                 + " workers io_threads");
     }

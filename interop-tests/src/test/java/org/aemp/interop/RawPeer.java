@@ -135,7 +135,12 @@ final class RawPeer implements AutoCloseable {
      * auth line, then the node's auth line, whose token is checked.
      */
     RawPeer handshake(String secret) throws IOException {
-        sendGreeting(greeting()).readGreeting();
+        return handshake(secret, greeting());
+    }
+
+    /** {@link #handshake(String)} with greeting line 1 as given (an extension added, say). */
+    RawPeer handshake(String secret, String line1) throws IOException {
+        sendGreeting(line1).readGreeting();
         write("hmac_sha3_512;" + token(secret) + ";json\n");
         byte[] auth = readLine();
         if (auth == null) {

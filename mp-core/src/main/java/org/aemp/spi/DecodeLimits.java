@@ -95,8 +95,14 @@ public final class DecodeLimits {
         return reserved.get();
     }
 
-    /** Takes {@code bytes} from the budget if that many are left; never blocks. */
-    boolean reserve(long bytes) {
+    /**
+     * Takes {@code bytes} from the budget if that many are left; never blocks. For decoders and for
+     * the layers beneath them that hold bytes of incomplete messages (a link reassembling a
+     * message sent in chunks); every reservation is given back with {@link #release}.
+     *
+     * @return false, taking nothing, if fewer than {@code bytes} are left
+     */
+    public boolean reserve(long bytes) {
         while (true) {
             long now = reserved.get();
             if (bytes > bufferBudget - now) {
@@ -109,7 +115,7 @@ public final class DecodeLimits {
     }
 
     /** Gives back {@code bytes} taken with {@link #reserve}. */
-    void release(long bytes) {
+    public void release(long bytes) {
         reserved.addAndGet(-bytes);
     }
 

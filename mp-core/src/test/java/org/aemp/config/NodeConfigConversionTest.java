@@ -128,6 +128,17 @@ class NodeConfigConversionTest {
     }
 
     @Test
+    void theLinkChunkSizeIsAWholeNumberOfBytesZeroOrFrom1024() {
+        assertThat(convert("p", Map.of()).linkChunkSize()).isEqualTo(65536);
+        assertThat(convert("p", Map.of("link_chunk_size", "0")).linkChunkSize()).isZero();
+        assertThat(convert("p", Map.of("link_chunk_size", 262144L)).linkChunkSize()).isEqualTo(262144);
+        assertThatThrownBy(() -> convert("p", Map.of("link_chunk_size", 100L)))
+                .hasMessageContaining("link_chunk_size").hasMessageContaining("0 (off) or >= 1024: 100");
+        assertThatThrownBy(() -> convert("p", Map.of("link_chunk_size", "big")))
+                .hasMessageStartingWith("profile 'p': link_chunk_size must be a whole number of bytes");
+    }
+
+    @Test
     void framingAndAuthListsMustBeArrays() {
         NodeConfig c = convert("p", Map.of("framing_format", List.of("json"), "auth_offer", List.of("hmac_sha3_512"),
                 "auth_accept", List.of("cleartext")));

@@ -14,6 +14,7 @@ import org.aemp.internal.SafeText;
 import org.aemp.internal.kernel.Backpressure;
 import org.aemp.internal.kernel.Inbound;
 import org.aemp.spi.CodecException;
+import org.aemp.spi.DecodeLimits;
 import org.aemp.spi.FrameDecoder;
 import org.aemp.spi.FrameSink;
 import org.slf4j.Logger;
@@ -35,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * handing the rest of the read to the mailbox let such a sender grow it by a read's worth of
  * messages with every new link, without bound.
  *
+ * <p>On a link with the {@linkplain ChunkFraming chunked framing}, a {@link ChunkReader} comes
+ * first: it hands the codec's stream to the decoder, and a message sent in chunks joins it whole,
+ * once its last chunk is in.
+ *
  * <p>Not sharable; one per link, confined to its event loop.
  */
 final class FrameHandler extends ChannelInboundHandlerAdapter {
@@ -46,6 +51,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     private final Inbound kernel;
     private final NetworkCounters failures;
     private final FrameSink deliver = this::deliver;
+    private final ChunkReader chunks; // null: the link carries the codec's stream as it is
+    private final ChunkReader.Sink toDecoder;
     private final Set<Backpressure> holding = new HashSet<>(2); // mailboxes this link waits for
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // read while holding, not delivered yet
     private ChannelHandlerContext context;
@@ -53,13 +60,26 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     /**
      * @param decoder the decoder of the framing the peer sends
      * @param kernel where each decoded message goes (on the event loop)
+     * @param limits the node's decode limits, which bound the reassembly of chunked messages too
      */
-    FrameHandler(Link link, FrameDecoder decoder, Inbound kernel, NetworkCounters failures) {
+    FrameHandler(Link link, FrameDecoder decoder, Inbound kernel, NetworkCounters failures, DecodeLimits limits) {
         this.link = link;
         this.codec = link.peer.receive().name();
         this.decoder = decoder;
         this.kernel = kernel;
         this.failures = failures;
+        this.chunks = link.chunked() ? new ChunkReader(limits) : null;
+        this.toDecoder = chunks == null ? null : new ChunkReader.Sink() {
+            @Override
+            public void stream(ByteBuffer bytes) {
+                decoder.decode(bytes, deliver);
+            }
+
+            @Override
+            public void message(ByteBuffer frame) {
+                decoder.decode(frame, deliver);
+            }
+        };
     }
 
     @Override
@@ -93,7 +113,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
                 return; // failed: read nothing more from this link
             }
             link.received(buf.readableBytes());
-            if (buf.nioBufferCount() == 1) {
+            if (chunks != null) {
+                chunks.read(buf, toDecoder);
+            } else if (buf.nioBufferCount() == 1) {
                 decoder.decode(buf.nioBuffer(), deliver);
             } else {
                 for (ByteBuffer b : buf.nioBuffers()) {
@@ -102,7 +124,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
             }
         } catch (CodecException e) {
             failures.decodeFailures.increment();
-            String reason = e.getMessage().startsWith(codec) ? e.getMessage() : codec + ": " + e.getMessage();
+            String reason = e.getMessage().startsWith(codec) || e.getMessage().startsWith("chunked framing")
+                    ? e.getMessage() : codec + ": " + e.getMessage();
             log.warn("link to node {} at {} failed: {}", SafeText.of(link.node), ctx.channel().remoteAddress(),
                     SafeText.of(reason));
             link.fail(reason);
@@ -163,6 +186,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         decoder.close();
+        if (chunks != null) {
+            chunks.close(); // a message still in chunks is lost with the link, whose monitors fire
+        }
         waiting.clear(); // lost with the link, whose monitors fire
         ctx.fireChannelInactive();
     }
@@ -170,6 +196,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         decoder.close();
+        if (chunks != null) {
+            chunks.close();
+        }
     }
 
     @Override

@@ -117,9 +117,11 @@ final class Handshake {
      * @param authMethod the auth method the peer used
      * @param tls true if the link runs inside TLS
      * @param rank the link's place in the one-link-per-pair order
+     * @param chunkSize above 0 if both greetings announced the {@linkplain ChunkFraming chunked
+     *     framing}: both directions use it, and this side sends messages larger than this in chunks
      */
     record Peer(String nodeId, Greeting greeting, Codec send, Codec receive, String authMethod, boolean tls,
-            Rank rank) {
+            Rank rank, int chunkSize) {
     }
 
     /**
@@ -168,6 +170,7 @@ final class Handshake {
     private byte[] held; // bytes that arrived while waiting for the claim's decision or for TLS
     private int heldLength;
     private byte[] ownGreeting;
+    private boolean ownChunks; // our greeting announced the chunked framing
     private byte[] ownNonce;
     private byte[] peerGreeting;
     private byte[] peerNonce;
@@ -289,6 +292,10 @@ final class Handshake {
         }
         if (tls != null) {
             ext.put("tls", "1.0");
+        }
+        if (dataConnId == null && settings.chunkSize() > 0) {
+            ext.put(ChunkFraming.GREETING_KEY, ChunkFraming.VERSION); // Perl ignores keys it does not know
+            ownChunks = true;
         }
         return new Greeting(dataConnId == null ? Greeting.PROTOCOL : Greeting.DATACONN, "1", settings.nodeId(),
                 settings.accept(), settings.framingNames(), ext);
@@ -610,7 +617,9 @@ final class Handshake {
             throw new HandshakeException(SafeText.escape(f[2]) + ": unusable remote framing");
         }
         Rank rank = outgoing ? new Rank(settings.nodeId(), ownNonce) : new Rank(peer.nodeId(), peerNonce);
-        return new Peer(peer.nodeId(), peer, sendCodec, receive, name, tls != null, rank);
+        boolean chunks = ownChunks && ChunkFraming.VERSION.equals(peer.extensions().get(ChunkFraming.GREETING_KEY));
+        return new Peer(peer.nodeId(), peer, sendCodec, receive, name, tls != null, rank,
+                chunks ? settings.chunkSize() : 0);
     }
 
     private Failed fail(HandshakeException e) {

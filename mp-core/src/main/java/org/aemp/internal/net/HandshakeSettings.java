@@ -24,10 +24,19 @@ import org.aemp.spi.TlsContext;
  * @param handshakeTimeout the absolute deadline of a handshake
  * @param decodeLimits the decoders' limits, one for all links of the node (it holds their shared budget)
  * @param provider the {@code provider=} greeting extension
+ * @param chunkSize if above 0, links greet with {@code chunks=1} and, with a peer that does too,
+ *     send messages larger than this many bytes in chunks of this size ({@link ChunkFraming})
  */
 public record HandshakeSettings(String nodeId, List<Codec> codecs, List<String> accept, List<String> offer,
         Map<String, AuthMethod> methods, Secret secret, Supplier<TlsContext> tls, Duration handshakeTimeout,
-        DecodeLimits decodeLimits, String provider) {
+        DecodeLimits decodeLimits, String provider, int chunkSize) {
+
+    /** Settings without the chunked framing. */
+    public HandshakeSettings(String nodeId, List<Codec> codecs, List<String> accept, List<String> offer,
+            Map<String, AuthMethod> methods, Secret secret, Supplier<TlsContext> tls, Duration handshakeTimeout,
+            DecodeLimits decodeLimits, String provider) {
+        this(nodeId, codecs, accept, offer, methods, secret, tls, handshakeTimeout, decodeLimits, provider, 0);
+    }
 
     /** The framing names of the greeting, in order. */
     List<String> framingNames() {

@@ -10,8 +10,11 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +38,17 @@ import org.aemp.spi.FrameEncoder;
  * backlog is down to half of it again. At the hard limit a plain send fails the link, so its
  * monitors fire: a message is never dropped quietly. One message is always taken into an empty
  * backlog, however large.
+ *
+ * <p>Large messages between Java nodes: when both greetings announced the {@linkplain ChunkFraming
+ * chunked framing}, a message whose frame is longer than the chunk size is cut out of the batch
+ * and queued; the event loop sends it one chunk at a time, the next only once the socket has taken
+ * the last, and sends whatever was batched meanwhile between two chunks, so a small message waits
+ * for at most one chunk (and what the kernel holds) instead of the whole message. What may not
+ * overtake a queued large message waits in the queue behind it: a message to a port that has one
+ * queued, and every message to the node port, which waits for all large messages before it and
+ * holds up everything sent after it until it is out (kills, monitors and requests keep their
+ * place among the messages around them). Such waiting messages count in the backlog as any other.
+ * On a link without the framing, nothing of this runs: every message goes out in the batch.
  *
  * <p>Liveness: every byte that arrives counts as a sign of life ({@link #received()}). A link
  * quiet for a third of the liveness timeout asks its peer for one, with the node-port request
@@ -90,11 +104,26 @@ final class Link {
     private final Consumer<Boolean> busyChanged;
     private final Consumer<String> overflowed;
 
+    private final int chunkSize; // above 0: the chunked framing runs on this link
+    private final int largeAbove; // frames longer than this are sent in chunks (MAX_VALUE: never)
+    private final int header; // bytes reserved for a STREAM header at the start of every buffer
+
     private final Object lock = new Object();
     private FrameEncoder encoder; // guarded by lock
+    private final Object largeLock = new Object(); // taken before lock, never inside it
+    private FrameEncoder largeEncoder; // guarded by largeLock: for messages that look large
     private ByteBuf batch; // guarded by lock: encoded, not yet handed to the socket
     private ByteBufOutputStream batchOut; // guarded by lock
     private long batchMessages; // guarded by lock
+    private final List<ByteBuf> sealed = new ArrayList<>(1); // guarded by lock: batched bytes cut off before a large message
+    private long sealedMessages; // guarded by lock
+    private final ArrayDeque<Segment> queue = new ArrayDeque<>(); // guarded by lock: large messages and what waits for them
+    private final Map<String, Integer> queuedPorts = new HashMap<>(); // guarded by lock: ports with something queued
+    private int queuedBarriers; // guarded by lock: node-port messages queued
+    private volatile long queued; // bytes in the queue
+    private int nextId; // guarded by lock: the id of the next large message
+    private boolean chunkInFlight; // event loop: a chunk is written and the socket has not taken it yet
+    private List<CompletableFuture<Void>> drainWaiters; // event loop
     private boolean flushScheduled; // guarded by lock
     private boolean overflowTold; // guarded by lock
     private volatile long batched; // bytes in the batch
@@ -132,6 +161,9 @@ final class Link {
         this.limitBytes = limits.limitBytes();
         this.busyChanged = busyChanged;
         this.overflowed = overflowed;
+        this.chunkSize = peer.chunkSize();
+        this.largeAbove = chunkSize > 0 ? chunkSize : Integer.MAX_VALUE;
+        this.header = chunkSize > 0 ? ChunkFraming.STREAM_HEADER : 0;
         int high = (int) Math.min(Integer.MAX_VALUE, busyBytes);
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(Math.max(1, high / 2), Math.max(1, high)));
     }
@@ -145,6 +177,9 @@ final class Link {
      *     message cannot be encoded in this link's framing (nothing is queued; the link goes on)
      */
     Outcome write(List<?> message, Mode mode) {
+        if (chunkSize > 0 && looksLarge(message)) {
+            return writeLarge(message, mode);
+        }
         boolean schedule = false;
         String lost = null;
         Outcome outcome;
@@ -153,16 +188,28 @@ final class Link {
                 counters.refusals.increment();
                 return Outcome.REFUSED;
             }
-            long before = batched + pendingInSocket();
-            if (batch == null) {
-                batch = channel.alloc().ioBuffer();
-                batchOut = new ByteBufOutputStream(batch);
+            long before = batched + queued + pendingInSocket();
+            // null: it may go out now; the liveness probe always may (only its answer counts, not its place)
+            Segment behind = queue.isEmpty() || message == probe ? null : waitingSegment(message);
+            ByteBuf buf;
+            ByteBufOutputStream out;
+            if (behind == null) {
+                if (batch == null) {
+                    batch = channel.alloc().ioBuffer();
+                    batch.writerIndex(header);
+                    batchOut = new ByteBufOutputStream(batch);
+                }
+                buf = batch;
+                out = batchOut;
+            } else {
+                buf = behind.buf;
+                out = behind.out;
             }
-            int mark = batch.writerIndex();
+            int mark = buf.writerIndex();
             try {
-                encoder.encode(message, batchOut);
+                encoder.encode(message, out);
             } catch (IOException | RuntimeException e) {
-                batch.writerIndex(mark);
+                buf.writerIndex(mark);
                 encoder = peer.send().newEncoder(); // the old one may be left mid-message
                 String why = "cannot encode a message for " + SafeText.escape(node) + " (" + framing + "): "
                         + (e instanceof CodecException ? e.getMessage() : e.toString());
@@ -171,11 +218,11 @@ final class Link {
                 }
                 lost = why; // accepted earlier and now lost: the link fails, so its monitors fire
             }
-            long size = batch.writerIndex() - mark;
+            long size = buf.writerIndex() - mark;
             if (lost != null) {
                 outcome = Outcome.OVERFLOW;
             } else if (before > 0 && before + size > limitBytes) {
-                batch.writerIndex(mark);
+                buf.writerIndex(mark);
                 if (mode == Mode.TRY) {
                     counters.refusals.increment();
                     return Outcome.REFUSED;
@@ -189,8 +236,15 @@ final class Link {
                     overflowed.accept(lost);
                 }
             } else {
-                batched = batch.readableBytes();
-                batchMessages++;
+                if (size > largeAbove) {
+                    queueLarge(behind, mark, (int) size, portOf(message));
+                } else if (behind != null) {
+                    behind.add(portOf(message));
+                    queued += size;
+                } else {
+                    batchMessages++;
+                }
+                batched = expressBytes();
                 accepted.incrementAndGet();
                 counters.messagesOut.increment();
                 outcome = Outcome.QUEUED;
@@ -213,6 +267,238 @@ final class Link {
         return outcome;
     }
 
+    /**
+     * True if one of the first elements of {@code message} alone is longer than a chunk: a string
+     * or byte array, whatever the framing, encodes to at least a byte per character or byte. A
+     * cheap look for the common shape of a large message (a few elements, one of them bulky);
+     * a large message of another shape is found after encoding, as usual.
+     */
+    private boolean looksLarge(List<?> message) {
+        for (int i = 1, n = Math.min(message.size(), 8); i < n; i++) {
+            Object v = message.get(i);
+            if (v instanceof String str ? str.length() > largeAbove : v instanceof byte[] b && b.length > largeAbove) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Writes a message that looks large: it is encoded on the caller's thread without the link's
+     * lock, into a buffer of its own, with the link's second encoder (one large message at a time),
+     * so that encoding megabytes holds up no small message (one sent meanwhile from another thread
+     * goes first), and is queued whole, in chunks, under the lock. Same outcomes as {@link #write}.
+     */
+    private Outcome writeLarge(List<?> message, Mode mode) {
+        if (mode == Mode.TRY && busy) {
+            counters.refusals.increment();
+            return Outcome.REFUSED;
+        }
+        ByteBuf frame = channel.alloc().ioBuffer();
+        try {
+            synchronized (largeLock) { // one large message at a time, beside the small ones
+                if (largeEncoder == null) {
+                    largeEncoder = peer.send().newEncoder();
+                }
+                try {
+                    largeEncoder.encode(message, new ByteBufOutputStream(frame));
+                } catch (IOException | RuntimeException e) {
+                    largeEncoder = null; // it may be left mid-message
+                    throw e;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            frame.release();
+            String why = "cannot encode a message for " + SafeText.escape(node) + " (" + framing + "): "
+                    + (e instanceof CodecException ? e.getMessage() : e.toString());
+            if (mode != Mode.ACCEPTED) {
+                throw new IllegalArgumentException(why, e);
+            }
+            fail(why); // accepted earlier and now lost: the link fails, so its monitors fire
+            return Outcome.OVERFLOW;
+        }
+        int size = frame.readableBytes();
+        boolean schedule;
+        String lost = null;
+        synchronized (lock) {
+            long before = batched + queued + pendingInSocket();
+            if (before > 0 && before + size > limitBytes) {
+                frame.release();
+                if (mode == Mode.TRY) {
+                    counters.refusals.increment();
+                    return Outcome.REFUSED;
+                }
+                counters.overflows.increment();
+                lost = "backlog limit reached: " + limitBytes + " bytes queued for node " + SafeText.escape(node)
+                        + ", which does not read them fast enough (link_backlog_limit)";
+                if (!overflowTold) {
+                    overflowTold = true;
+                    overflowed.accept(lost);
+                }
+                schedule = false;
+            } else {
+                String port = portOf(message);
+                if (size > largeAbove) {
+                    Segment large = new Segment(frame, nextId);
+                    nextId = (nextId + 1) & Integer.MAX_VALUE;
+                    queue.add(large);
+                    large.add(port);
+                    large.messages = 1;
+                    queued += size;
+                } else { // not large after all: it joins the others, in their buffer
+                    Segment behind = queue.isEmpty() ? null : waitingSegment(message);
+                    if (behind == null) {
+                        if (batch == null) {
+                            batch = channel.alloc().ioBuffer();
+                            batch.writerIndex(header);
+                            batchOut = new ByteBufOutputStream(batch);
+                        }
+                        batch.writeBytes(frame);
+                        batchMessages++;
+                    } else {
+                        behind.buf.writeBytes(frame);
+                        behind.add(port);
+                        queued += size;
+                    }
+                    frame.release();
+                }
+                batched = expressBytes();
+                accepted.incrementAndGet();
+                counters.messagesOut.increment();
+                schedule = !flushScheduled;
+                flushScheduled = true;
+                if (before + size > busyBytes) {
+                    turnBusy();
+                }
+            }
+        }
+        if (lost != null) {
+            fail(lost);
+            return Outcome.OVERFLOW;
+        }
+        if (schedule) {
+            try {
+                channel.eventLoop().execute(flush);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                discardBatch();
+            }
+        }
+        return Outcome.QUEUED;
+    }
+
+    /** The destination port's name; the empty name (the node port) for anything else. */
+    private static String portOf(List<?> message) {
+        return !message.isEmpty() && message.get(0) instanceof String s ? s : "";
+    }
+
+    /**
+     * The queued segment {@code message} must wait in (lock held, queue not empty), or null if it
+     * may overtake everything queued: it may, unless its port has something queued, or it goes to
+     * the node port, or a node-port message is queued.
+     */
+    private Segment waitingSegment(List<?> message) {
+        String port = portOf(message);
+        if (queuedBarriers == 0 && !port.isEmpty() && !queuedPorts.containsKey(port)) {
+            return null;
+        }
+        Segment tail = queue.peekLast();
+        if (tail.out == null) { // a large message, or a segment already being sent
+            tail = new Segment(channel.alloc().ioBuffer(), -1);
+            queue.add(tail);
+            queued += header;
+        }
+        return tail;
+    }
+
+    /**
+     * Moves the large frame just encoded at {@code [mark, mark + size)} of the batch (if
+     * {@code behind} is null) or of {@code behind} to the end of the queue (lock held). What was
+     * encoded before it in the same buffer stays where it was, sealed: nothing more is added to it.
+     */
+    private void queueLarge(Segment behind, int mark, int size, String port) {
+        ByteBuf whole = behind == null ? batch : behind.buf;
+        ByteBuf frame = whole.retainedSlice(mark, size);
+        if (behind == null) {
+            if (mark > header) {
+                sealed.add(whole.retainedSlice(0, mark));
+                sealedMessages += batchMessages;
+            }
+            batchMessages = 0;
+            batch = null;
+            batchOut = null;
+        } else {
+            behind.buf = whole.retainedSlice(0, mark);
+            behind.out = null;
+        }
+        whole.release();
+        Segment large = new Segment(frame, nextId);
+        nextId = (nextId + 1) & Integer.MAX_VALUE;
+        queue.add(large);
+        large.add(port);
+        large.messages = 1;
+        queued += size;
+    }
+
+    /** Bytes batched and not handed to the socket yet (lock held). */
+    private long expressBytes() {
+        long n = batch == null ? 0 : batch.readableBytes();
+        for (int i = 0; i < sealed.size(); i++) { // no iterator: this runs for every message
+            n += sealed.get(i).readableBytes();
+        }
+        return n;
+    }
+
+    /**
+     * A piece of the queue: a large message sent in chunks, or messages that wait for one (a STREAM
+     * record, open for more until it is sealed).
+     */
+    private final class Segment {
+        ByteBuf buf;
+        ByteBufOutputStream out; // null once sealed, and always for a large message
+        final int id; // a large message's id, -1 for waiting messages
+        int sent; // a large message's bytes written so far
+        long messages;
+        final List<String> ports = new ArrayList<>(1);
+
+        /** A large message's frame if {@code id >= 0}; else an empty buffer for waiting messages. */
+        Segment(ByteBuf buf, int id) {
+            this.buf = buf;
+            this.id = id;
+            if (id < 0) {
+                buf.writerIndex(header);
+                this.out = new ByteBufOutputStream(buf);
+            }
+        }
+
+        boolean isLarge() {
+            return id >= 0;
+        }
+
+        /** Counts a message to {@code port} in this segment (lock held). */
+        void add(String port) {
+            if (!isLarge()) {
+                messages++;
+            }
+            ports.add(port);
+            if (port.isEmpty()) {
+                queuedBarriers++;
+            } else {
+                queuedPorts.merge(port, 1, Integer::sum);
+            }
+        }
+
+        /** The segment has left the queue: its ports no longer hold anything up (lock held). */
+        void leave() {
+            for (String port : ports) {
+                if (port.isEmpty()) {
+                    queuedBarriers--;
+                } else {
+                    queuedPorts.computeIfPresent(port, (k, n) -> n == 1 ? null : n - 1);
+                }
+            }
+        }
+    }
+
     private long pendingInSocket() {
         ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
         return out == null ? 0 : out.totalPendingWriteBytes();
@@ -220,12 +506,17 @@ final class Link {
 
     /** Bytes encoded for this link and not yet taken by the socket. */
     long backlog() {
-        return batched + pendingInSocket();
+        return batched + queued + pendingInSocket();
     }
 
     /** True if the backlog is above the busy threshold. */
     boolean isBusy() {
         return busy;
+    }
+
+    /** True if this link runs the {@linkplain ChunkFraming chunked framing}. */
+    boolean chunked() {
+        return chunkSize > 0;
     }
 
     /** Runs {@code r} (on any thread) once the link is not busy; at once if it is not. */
@@ -254,7 +545,7 @@ final class Link {
 
     /** The socket's writability changed (event loop): perhaps the link is ready again. */
     void writabilityChanged() {
-        if (channel.isWritable() && batched <= busyBytes / 2) {
+        if (channel.isWritable() && batched + queued <= busyBytes / 2) {
             turnReady();
         } else if (!channel.isWritable()) {
             synchronized (lock) {
@@ -278,36 +569,142 @@ final class Link {
         waiting.forEach(Runnable::run);
     }
 
+    /**
+     * On the event loop: hands what is batched to the socket, then the queue's waiting messages and
+     * the next chunk of a large message, unless a chunk is still with the socket, and flushes once.
+     */
     private void flush() {
-        ByteBuf b;
-        long n;
-        synchronized (lock) {
-            b = batch;
-            n = batchMessages;
-            batch = null;
-            batchOut = null;
-            batchMessages = 0;
-            batched = 0;
-            flushScheduled = false;
-        }
-        if (b == null) {
-            return;
-        }
-        if (!channel.isActive()) {
-            b.release(); // lost: the link's monitors fire when it is reported down
-            return;
-        }
-        counters.bytesOut.add(b.readableBytes());
-        channel.writeAndFlush(b).addListener(f -> {
-            if (f.isSuccess()) {
-                written.addAndGet(n);
+        boolean wrote = false;
+        while (true) {
+            ByteBuf b;
+            long n;
+            long nCut;
+            List<ByteBuf> cut = null;
+            Segment next = null;
+            int from = 0;
+            int len = 0;
+            boolean last = false;
+            synchronized (lock) {
+                b = batch;
+                n = batchMessages;
+                nCut = sealedMessages;
+                if (!sealed.isEmpty()) {
+                    cut = new ArrayList<>(sealed);
+                    sealed.clear();
+                }
+                batch = null;
+                batchOut = null;
+                batchMessages = 0;
+                sealedMessages = 0;
+                batched = 0;
+                flushScheduled = false;
+                if (!chunkInFlight && !queue.isEmpty()) {
+                    next = queue.peek();
+                    if (!next.isLarge()) {
+                        queue.poll();
+                        next.out = null;
+                        next.leave();
+                        queued -= next.buf.readableBytes();
+                    } else {
+                        from = next.sent;
+                        len = Math.min(chunkSize, next.buf.readableBytes() - from);
+                        next.sent += len;
+                        queued -= len;
+                        last = next.sent == next.buf.readableBytes();
+                        if (last) {
+                            queue.poll();
+                            next.leave();
+                        }
+                    }
+                }
             }
-        });
-        if (busy && channel.isWritable()) {
+            if (!channel.isActive()) { // lost: the link's monitors fire when it is reported down
+                if (b != null) {
+                    b.release();
+                }
+                if (cut != null) {
+                    cut.forEach(ByteBuf::release);
+                }
+                if (next != null && (!next.isLarge() || last)) { // out of the queue: ours to release
+                    next.buf.release();
+                }
+                discardBatch();
+                return;
+            }
+            if (cut != null) {
+                for (ByteBuf c : cut) {
+                    wrote |= send(c, nCut); // the count goes with the first piece
+                    nCut = 0;
+                }
+            }
+            wrote |= send(b, n);
+            if (next == null) {
+                break;
+            }
+            if (!next.isLarge()) {
+                wrote |= send(next.buf, next.messages);
+                continue;
+            }
+            ByteBuf head = ChunkFraming.chunkHeader(channel.alloc(), from == 0, next.id, next.buf.readableBytes(), len);
+            counters.bytesOut.add(head.readableBytes() + len);
+            channel.write(head);
+            ByteBuf chunk = next.buf.retainedSlice(from, len);
+            if (last) {
+                next.buf.release();
+            }
+            chunkInFlight = true;
+            wrote = true;
+            boolean whole = last;
+            channel.write(chunk).addListener(f -> {
+                chunkInFlight = false;
+                if (f.isSuccess() && whole) {
+                    written.incrementAndGet();
+                }
+                flush();
+            });
+            break;
+        }
+        if (wrote) {
+            channel.flush();
+        }
+        if (busy && channel.isWritable() && batched + queued <= busyBytes / 2) {
             turnReady();
+        }
+        if (drainWaiters != null && !chunkInFlight && queueEmpty()) {
+            List<CompletableFuture<Void>> waiting = drainWaiters;
+            drainWaiters = null;
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(x -> waiting.forEach(d -> d.complete(null)));
         }
     }
 
+    /** Writes a STREAM buffer (not flushed); false if there was nothing in it. Event loop. */
+    private boolean send(ByteBuf b, long messages) {
+        if (b == null) {
+            return false;
+        }
+        if (b.readableBytes() <= header) {
+            b.release();
+            return false;
+        }
+        if (header > 0) {
+            ChunkFraming.fillStreamHeader(b);
+        }
+        counters.bytesOut.add(b.readableBytes());
+        channel.write(b).addListener(f -> {
+            if (f.isSuccess()) {
+                written.addAndGet(messages);
+            }
+        });
+        return true;
+    }
+
+    private boolean queueEmpty() {
+        synchronized (lock) {
+            return queue.isEmpty();
+        }
+    }
+
+    /** Lets go of everything not handed to the socket yet (the link is gone, or the network closed). */
     private void discardBatch() {
         synchronized (lock) {
             if (batch != null) {
@@ -315,8 +712,16 @@ final class Link {
                 batch = null;
                 batchOut = null;
                 batchMessages = 0;
-                batched = 0;
             }
+            sealed.forEach(ByteBuf::release);
+            sealed.clear();
+            sealedMessages = 0;
+            batched = 0;
+            for (Segment s; (s = queue.poll()) != null; ) {
+                s.leave();
+                s.buf.release();
+            }
+            queued = 0;
             flushScheduled = false;
         }
     }
@@ -339,6 +744,13 @@ final class Link {
                     done.complete(null);
                     return;
                 }
+                if (chunkInFlight || !queueEmpty()) { // completed when the last chunk is taken
+                    if (drainWaiters == null) {
+                        drainWaiters = new ArrayList<>(1);
+                    }
+                    drainWaiters.add(done);
+                    return;
+                }
                 ChannelFuture f = channel.writeAndFlush(Unpooled.EMPTY_BUFFER);
                 f.addListener(x -> done.complete(null));
             });
@@ -358,6 +770,10 @@ final class Link {
         channel.closeFuture().addListener(f -> {
             ticker.cancel(false);
             discardBatch();
+            if (drainWaiters != null) {
+                drainWaiters.forEach(d -> d.complete(null));
+                drainWaiters = null;
+            }
             List<Runnable> waiting;
             synchronized (lock) {
                 waiting = new ArrayList<>(readyWaiters);

@@ -81,7 +81,7 @@ public final class Network implements Remote, NodeLinks {
         Admission admission = new Admission(limits.maxHandshakes(), limits.maxHandshakesPerAddress(),
                 limits.authFailureDelay(), System::nanoTime);
         Function<Link, FrameHandler> frames = link -> new FrameHandler(link,
-                link.peer.receive().newDecoder(settings.decodeLimits()), kernel, failures);
+                link.peer.receive().newDecoder(settings.decodeLimits()), kernel, failures, settings.decodeLimits());
         this.connections = new Connections(settings.nodeId(), kernel, events, addresses, dialer, group,
                 limits.connectInterval(), limits.monitorTimeout(),
                 new Link.Limits(limits.liveness(), limits.busyBytes(), limits.backlogLimit()),
