@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponse;
@@ -103,8 +104,7 @@ final class PageServer implements AutoCloseable {
                 NioIoHandler.newFactory());
         this.streams = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         Handler handler = new Handler();
-        try {
-            this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        io.netty.channel.ChannelFuture bound = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -114,17 +114,27 @@ final class PageServer implements AutoCloseable {
                                 return;
                             }
                             ch.closeFuture().addListener(f -> connections.decrementAndGet());
-                            ch.pipeline().addLast("http", new HttpServerCodec(1024, 8192, 8192))
+                            ch.pipeline().addLast("http", new HttpServerCodec(4096, 8192, 8192))
                                     .addLast("timeout", new ReadTimeoutHandler(REQUEST_TIMEOUT_SECONDS))
-                                    .addLast("aggregate", new HttpObjectAggregator(MAX_BODY))
+                                    .addLast("aggregate", new HttpObjectAggregator(MAX_BODY) {
+                                        @Override
+                                        protected void handleOversizedMessage(ChannelHandlerContext ctx,
+                                                HttpMessage oversized) {
+                                            // Netty's own answer keeps the connection for a body it will ignore
+                                            refuse(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                                                    "request body over " + MAX_BODY + " bytes");
+                                        }
+                                    })
                                     .addLast("page", handler);
                         }
                     })
-                    .bind(host, port).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+                    .bind(host, port).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new IOException("cannot serve the page on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new IOException("cannot serve the page on " + host + ":" + port + ": " + bound.cause().getMessage(),
+                    bound.cause());
         }
+        this.server = bound.channel();
         this.port = ((InetSocketAddress) server.localAddress()).getPort();
     }
 
