@@ -269,7 +269,10 @@ final class NetworkView {
                 e.put("value", v == null ? "" : PeerText.cut(String.valueOf(v)));
                 keys.add(e);
             });
-            fs.add(Map.of("family", name, "keys", keys));
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("family", name);
+            f.put("keys", keys);
+            fs.add(f);
         });
         out.put("families", fs);
         out.put("events", new ArrayList<>(events));
