@@ -2,9 +2,9 @@ package org.aemp.observe;
 
 /**
  * Makes text from the network (node ids, family names, keys) fit for a log line and bounded in
- * size: control and format characters become {@code \\xNN} or {@code \\u{...}} (as in mp-core's
- * log lines), and anything beyond {@link #MAX} characters is cut (marked with an ellipsis). The page shows such text with
- * {@code textContent}, never as markup. Stateless.
+ * size: control, format and unassigned characters become hexadecimal escapes (as in mp-core's log
+ * lines), and anything beyond {@link #MAX} characters is cut (marked with an ellipsis). The page
+ * shows such text with {@code textContent}, never as markup. Stateless.
  */
 final class PeerText {
     /** The most characters kept of one piece of peer text. */

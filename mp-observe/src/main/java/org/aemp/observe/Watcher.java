@@ -88,8 +88,14 @@ final class Watcher implements AutoCloseable {
 
     /** {@code [<node>, <error>, <linked nodes>...]}: what the eval request answers. */
     private void upNodesAnswer(List<Object> m) {
-        if (m.size() < 2 || !(m.get(0) instanceof String from) || !"".equals(m.get(1))) {
-            return; // an error (a secure node) or junk: nothing learnt
+        if (m.size() < 2 || !(m.get(0) instanceof String from)) {
+            return; // junk: nothing learnt
+        }
+        if (!"".equals(m.get(1))) {
+            // a node that refuses eval (secure) or fails it: its links stay unknown
+            log.debug("observer on node {}: node {} answered up_nodes with an error: {}", node.id(),
+                    PeerText.escape(from), PeerText.escape(String.valueOf(m.get(1))));
+            return;
         }
         List<String> linked = new ArrayList<>();
         for (Object o : m.subList(2, m.size())) {
