@@ -181,12 +181,18 @@ final class HeadlessChromium implements AutoCloseable {
         return JSON.convertValue(v, JSON.getTypeFactory().constructCollectionType(List.class, String.class));
     }
 
+    /** Ends the browser (and waits for it, up to 20 s). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         socket.abort();
         process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }
