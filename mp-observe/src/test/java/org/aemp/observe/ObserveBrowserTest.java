@@ -7,8 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.aemp.Node;
 import org.aemp.NodeConfig;
+import org.aemp.PortId;
 import org.aemp.testkit.AempNetwork;
 import org.aemp.testkit.Calls;
 import org.aemp.testing.logging.TestLogs;
@@ -25,7 +29,7 @@ import org.slf4j.event.Level;
  */
 @Timeout(180)
 class ObserveBrowserTest {
-    static final Duration LIVENESS = Duration.ofSeconds(3);
+    static final Duration LIVENESS = Duration.ofSeconds(6);
     static final Duration INTERVAL = Duration.ofMillis(500);
 
     @RegisterExtension
@@ -36,8 +40,12 @@ class ObserveBrowserTest {
         assumeTrue(HeadlessChromium.available(), "no " + HeadlessChromium.CHROMIUM + " (apt-get install chromium)");
         logs.allow(Level.INFO, ".*");
         net.nodes().forEach(StatsAgent::serve);
-        // n1 and n2 talk to each other, so that they are linked as well as to the seed n0
+        // n1 and n2 talk to each other, so that they are linked as well as to the seed n0; n1 keeps
+        // talking, so that the link carries traffic (and its rates show) until n2 goes
         assertThat(Calls.reply(net.node(1), Calls.echo(net.node(2)), "hello")).containsExactly("hello");
+        PortId sink = net.node(2).newPort((ctx, m) -> { });
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        ticker.scheduleAtFixedRate(() -> net.node(1).send(sink, "tick"), 0, 200, TimeUnit.MILLISECONDS);
         Path target = Path.of(System.getProperty("aemp.observe.screenshot", "target/observe-screenshot.png"))
                 .toAbsolutePath().getParent();
         Files.createDirectories(target);
@@ -45,7 +53,8 @@ class ObserveBrowserTest {
         try (Node watcher = Node.start(NodeConfig.builder().nodeId("observer").binds("127.0.0.1:0")
                 .secret(net.secret()).seeds(net.seeds()).livenessTimeout(LIVENESS).build());
                 Observer observer = Observer.start(watcher, Observer.Options.builder().interval(INTERVAL).build());
-                HeadlessChromium browser = HeadlessChromium.start(target)) {
+                HeadlessChromium browser = HeadlessChromium.start(target);
+                AutoCloseable stopTicker = ticker::shutdownNow) {
             browser.navigate(observer.url().toString());
 
             browser.await("['n0','n1','n2','observer'].every(n => document.querySelector("
@@ -64,6 +73,8 @@ class ObserveBrowserTest {
             assertThat(observer.pagesOpen()).isEqualTo(1);
             Files.write(target.resolve("observe-screenshot.png"), browser.screenshot());
 
+            ticker.shutdownNow();
+            assertThat(ticker.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
             net.node(2).close();
             Duration took = browser.await("document.querySelector('#vertices [data-node=\"n2\"]')"
                     + ".getAttribute('data-state') === 'down' && document.querySelector("
