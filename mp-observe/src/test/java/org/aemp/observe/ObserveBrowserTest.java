@@ -53,8 +53,7 @@ class ObserveBrowserTest {
         try (Node watcher = Node.start(NodeConfig.builder().nodeId("observer").binds("127.0.0.1:0")
                 .secret(net.secret()).seeds(net.seeds()).livenessTimeout(LIVENESS).build());
                 Observer observer = Observer.start(watcher, Observer.Options.builder().interval(INTERVAL).build());
-                HeadlessChromium browser = HeadlessChromium.start(target);
-                AutoCloseable stopTicker = ticker::shutdownNow) {
+                HeadlessChromium browser = HeadlessChromium.start(target)) {
             browser.navigate(observer.url().toString());
 
             browser.await("['n0','n1','n2','observer'].every(n => document.querySelector("
@@ -87,6 +86,8 @@ class ObserveBrowserTest {
             assertThat(Files.size(target.resolve("observe-screenshot.png"))).isGreaterThan(10_000);
             List<String> log = browser.texts("#log li");
             assertThat(log).anyMatch(l -> l.contains("n2 down"));
+        } finally {
+            ticker.shutdownNow();
         }
     }
 }
