@@ -5,6 +5,7 @@
 module org.aemp.cli {
     requires transitive org.aemp.core;
     requires org.aemp.tls;
+    requires org.aemp.observe;
     requires info.picocli;
     // sun.misc.Signal: SIGTERM and SIGINT close the node gracefully
     requires jdk.unsupported;

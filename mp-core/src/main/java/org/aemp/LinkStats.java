@@ -1,5 +1,7 @@
 package org.aemp;
 
+import static java.util.Objects.requireNonNull;
+
 import java.time.Duration;
 
 /**
@@ -19,7 +21,26 @@ import java.time.Duration;
  * @param busyTime how long the link has been busy in all
  * @param refusals sends refused because the link was busy ({@link Node#trySend})
  * @param overflows times a send hit the backlog limit, failing the link
+ * @param auth the auth method the peer used on the link that is up ({@code hmac_sha3_512},
+ *     {@code tls_anon}, ...), or empty if none is up
+ * @param tls true if the link that is up runs inside TLS
+ * @param provider what the peer calls its implementation in its greeting ({@code provider=}, e.g.
+ *     {@code AE-2.02} for Perl 2.02, {@code aemp-java-0.1.0}), or empty if no link is up; peer
+ *     text, not checked
  */
 public record LinkStats(String node, boolean up, String framing, long messagesIn, long messagesOut, long bytesIn,
-        long bytesOut, long backlogBytes, boolean busy, Duration busyTime, long refusals, long overflows) {
+        long bytesOut, long backlogBytes, boolean busy, Duration busyTime, long refusals, long overflows, String auth,
+        boolean tls, String provider) {
+
+    public LinkStats {
+        requireNonNull(auth, "auth");
+        requireNonNull(provider, "provider");
+    }
+
+    /** Stats without the link's auth method, TLS and provider (as before they were counted). */
+    public LinkStats(String node, boolean up, String framing, long messagesIn, long messagesOut, long bytesIn,
+            long bytesOut, long backlogBytes, boolean busy, Duration busyTime, long refusals, long overflows) {
+        this(node, up, framing, messagesIn, messagesOut, bytesIn, bytesOut, backlogBytes, busy, busyTime, refusals,
+                overflows, "", false, "");
+    }
 }

@@ -294,7 +294,8 @@ public final class Node implements AutoCloseable {
         List<LinkStats> links = new ArrayList<>();
         for (LinkCounts c : net.links()) {
             links.add(new LinkStats(c.node(), c.up(), c.framing(), c.messagesIn(), c.messagesOut(), c.bytesIn(),
-                    c.bytesOut(), c.backlogBytes(), c.busy(), c.busyTime(), c.refusals(), c.overflows()));
+                    c.bytesOut(), c.backlogBytes(), c.busy(), c.busyTime(), c.refusals(), c.overflows(), c.auth(),
+                    c.tls(), c.provider()));
         }
         List<NodeStats.Mailbox> busy = new ArrayList<>();
         for (BusyMailbox m : kernel.busyMailboxes()) {

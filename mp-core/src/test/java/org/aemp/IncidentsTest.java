@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.aemp.testing.Probe;
+import org.aemp.testing.TestAuth;
 import org.aemp.testing.TestNodes;
 import org.aemp.testing.logging.TestLogs;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,18 @@ class IncidentsTest {
                 .isInstanceOf(ExecutionException.class);
         assertThat(incidents.next()).isEqualTo("incident-b AUTH true");
         assertThat(a.stats().authFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void linkStatsNameTheAuthMethodAndThePeersProvider() throws Exception {
+        Node a = nodes.listening("stats-a");
+        Node b = nodes.listening("stats-b");
+        a.connect(b.listenAddresses().get(0)).get(10, TimeUnit.SECONDS);
+        LinkStats link = a.stats().links().stream().filter(l -> l.node().equals("stats-b")).findFirst().orElseThrow();
+        assertThat(link.up()).isTrue();
+        assertThat(link.auth()).isEqualTo(TestAuth.NAME);
+        assertThat(link.tls()).isFalse();
+        assertThat(link.provider()).startsWith("aemp-java-");
     }
 
     @Test

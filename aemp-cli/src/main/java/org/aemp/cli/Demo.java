@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.aemp.Guard;
@@ -17,14 +18,18 @@ import org.aemp.KillReason;
 import org.aemp.Node;
 import org.aemp.NodeConfig;
 import org.aemp.PortId;
+import org.aemp.observe.Observer;
+import org.aemp.observe.StatsAgent;
 
 /**
- * {@code aemp demo [--with-perl]}: a small AEMP network that needs no configuration. It starts a
+ * {@code aemp demo [--with-perl] [--observe[=<host>:<port>]]}: a small AEMP network that needs no configuration. It starts a
  * seed and two nodes, {@code alice} and {@code bob}, and shows, a few lines per step: ping/pong
  * between the nodes, a remote spawn, a monitor firing on kill, a call, and a database lookup
  * through the seed. With {@code --with-perl} a Perl AnyEvent::MP 2.02 node joins too
  * ({@link PerlPeer}: our {@code demo-peer.pl}, run with {@code perl} and {@code AEMP_PERL5LIB}), and alice pings it and
- * spawns a port on it.
+ * spawns a port on it. With {@code --observe} the network stays up after the steps, watched by an
+ * {@link Observer} on a leaf of its own, and the page's address is printed; it stops on SIGTERM or
+ * SIGINT.
  *
  * <p>The three Java nodes share this JVM: that keeps the demo quick to start and sure to clean
  * up, while every message still crosses a real TCP connection on 127.0.0.1 with the full
@@ -39,12 +44,19 @@ final class Demo {
 
     private final PrintStream out;
     private final Map<String, String> env;
+    private final Environment.RunControl control;
     private final List<Node> nodes = new ArrayList<>();
     private String step = "start-up";
 
     Demo(PrintStream out, Map<String, String> env) {
+        this(out, env, stop -> () -> { });
+    }
+
+    /** @param control for {@code --observe}: when to stop the network that stays up */
+    Demo(PrintStream out, Map<String, String> env, Environment.RunControl control) {
         this.out = requireNonNull(out, "out");
         this.env = requireNonNull(env, "env");
+        this.control = requireNonNull(control, "control");
     }
 
     /**
@@ -55,12 +67,26 @@ final class Demo {
      */
     void run(List<String> args) {
         boolean withPerl = false;
+        boolean observe = false;
+        String http = null;
         for (String a : args) {
             if (a.equals("--with-perl")) {
                 withPerl = true;
+            } else if (a.equals("--observe")) {
+                observe = true;
+            } else if (a.startsWith("--observe=")) {
+                observe = true;
+                http = a.substring("--observe=".length());
             } else {
-                throw CommandException.usage("demo: unknown argument '" + a + "' (the only option is --with-perl)");
+                throw CommandException.usage("demo: unknown argument '" + a + "' (the options are --with-perl and"
+                        + " --observe[=<host>:<port>])");
             }
+        }
+        Observer.Options observeOptions;
+        try {
+            observeOptions = ObserveCommand.options(http);
+        } catch (IllegalArgumentException e) {
+            throw CommandException.usage("demo: " + e.getMessage());
         }
         List<String> perlLib = withPerl ? PerlPeer.library(env) : List.of();
         String secret = ConfigCommands.newSecret();
@@ -90,6 +116,9 @@ final class Demo {
                 perl(alice, seeds.get(0), secret, perlLib);
             }
             out.println("demo finished: every step worked");
+            if (observe) {
+                observe(seed, alice, bob, secret, seeds, observeOptions);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CommandException.failure("demo interrupted at step '" + step + "'", e);
@@ -171,6 +200,60 @@ final class Demo {
         alice.send(PortId.parse(keys.get(0)), alice.id(), reply.toString());
         out.println("   alice -> " + keys.get(0) + "  [\"alice\",<reply port>]; it answered "
                 + JsonText.compact(await(answer)));
+    }
+
+    // ---- --observe ----
+
+    /**
+     * Keeps the network up and watches it from a leaf of its own, {@code observer}, until told to
+     * stop; every node answers the observer's stats requests.
+     */
+    private void observe(Node seed, Node alice, Node bob, String secret, List<String> seeds, Observer.Options options)
+            throws Exception {
+        step("observe: the network stays up, watched from node observer (a leaf)");
+        for (Node n : List.of(seed, alice, bob)) {
+            StatsAgent.serve(n);
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        try (AutoCloseable signals = control.onStop(stop::countDown)) {
+            Node watcher = start(NodeConfig.builder().nodeId("observer").secret(secret).seeds(seeds));
+            try (Observer observer = Observer.start(watcher, options)) {
+                out.println("   open " + observer.url());
+                out.println("   alice sends bob a message every second; stop with Ctrl-C or SIGTERM");
+                out.flush();
+                PortId sink = bob.newPort((ctx, m) -> { });
+                try (Guard ticks = every(alice, Duration.ofSeconds(1), () -> alice.send(sink, "tick"))) {
+                    control.started(watcher);
+                    stop.await();
+                }
+            }
+        }
+        out.println("   stopped");
+    }
+
+    /** Runs {@code task} every {@code period} on {@code node}'s timer until the guard is closed. */
+    private static Guard every(Node node, Duration period, Runnable task) {
+        Guard[] current = new Guard[1];
+        boolean[] closed = new boolean[1];
+        Runnable[] again = new Runnable[1];
+        again[0] = () -> {
+            synchronized (current) {
+                if (closed[0]) {
+                    return;
+                }
+                task.run();
+                current[0] = node.after(period, again[0]);
+            }
+        };
+        synchronized (current) {
+            current[0] = node.after(period, again[0]);
+        }
+        return () -> {
+            synchronized (current) {
+                closed[0] = true;
+                current[0].close();
+            }
+        };
     }
 
     // ---- --with-perl ----

@@ -61,12 +61,14 @@ public final class Main {
         CommandTable.Builder t = CommandTable.builder();
         ConfigCommands.register(t);
         NetworkCommands.register(t);
-        t.add("demo", Group.OTHER, "[--with-perl]", "Starts a seed and two nodes on 127.0.0.1 in this process and"
-                + " shows ping/pong, a remote spawn, a monitor, a call and a database lookup; needs no"
-                + " configuration and leaves the rc file alone. --with-perl adds a Perl AnyEvent::MP 2.02 node"
-                + " (set AEMP_PERL5LIB to its lib folder). Takes all remaining words.", (s, a) -> {
+        t.add("demo", Group.OTHER, "[--with-perl] [--observe[=<host>:<port>]]", "Starts a seed and two nodes on"
+                + " 127.0.0.1 in this process and shows ping/pong, a remote spawn, a monitor, a call and a database"
+                + " lookup; needs no configuration and leaves the rc file alone. --with-perl adds a Perl"
+                + " AnyEvent::MP 2.02 node (set AEMP_PERL5LIB to its lib folder). --observe keeps the network up"
+                + " and prints the address of a live view of it in the browser (see observe) until SIGTERM or"
+                + " SIGINT. Takes all remaining words.", (s, a) -> {
                     List<String> words = a.rest().stream().map(Words::text).toList();
-                    new Demo(s.out(), s.env().variables()).run(words);
+                    new Demo(s.out(), s.env().variables(), s.env().runControl()).run(words);
                 });
         Command help = (s, a) -> {
             List<Object> rest = a.rest();

@@ -117,6 +117,15 @@ final class NetworkCommands {
                         + " (the rc file wins unless 'force 1' is given), starts its services, and keeps it up"
                         + " until SIGTERM or SIGINT (Ctrl-C), then closes it and exits 0. Only as the first word.",
                 NetworkCommands::run, true, false));
+        t.add(new Entry("observe", Group.NETWORK, "[<profile>] [<key> <value>]... [http=<host>:<port>] [public]"
+                + " [families=<f>,...]",
+                "Runs a node as run does (a normal leaf that only reads) and serves a live view of the network in"
+                        + " the browser: nodes (Java or Perl, global or not), their links, the global database and"
+                        + " nodes going up and down. Prints the page's address. http= is where to serve (default"
+                        + " 127.0.0.1 and a free port); an address that is not loopback needs 'public', and the page"
+                        + " then needs the token in the printed address. families= adds database families to show."
+                        + " Stops on SIGTERM or SIGINT. Only as the first word.",
+                ObserveCommand::run, true, false));
     }
 
     // ---- snd, cal, mon ----
@@ -320,15 +329,7 @@ final class NetworkCommands {
      */
     private static void run(Session s, Arguments a) {
         List<Object> words = a.rest();
-        Map<String, Object> args = new LinkedHashMap<>();
-        int i = 0;
-        if (words.size() % 2 == 1) {
-            args.put(Profiles.PROFILE, Words.text(words.get(0)));
-            i = 1;
-        }
-        for (; i < words.size(); i += 2) {
-            args.put(Words.text(words.get(i)), words.get(i + 1));
-        }
+        Map<String, Object> args = configureArguments(words);
         NodeConfig config;
         String profile;
         try {
@@ -366,6 +367,23 @@ final class NetworkCommands {
         } catch (Exception e) {
             throw CommandException.failure("run: " + e, e); // closing the signal handlers failed
         }
+    }
+
+    /**
+     * {@code run}'s words as Perl's {@code configure(@words)} takes them: an odd number of words
+     * means the first is the profile, the rest are key-value pairs.
+     */
+    static Map<String, Object> configureArguments(List<Object> words) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        int i = 0;
+        if (words.size() % 2 == 1) {
+            args.put(Profiles.PROFILE, Words.text(words.get(0)));
+            i = 1;
+        }
+        for (; i < words.size(); i += 2) {
+            args.put(Words.text(words.get(i)), words.get(i + 1));
+        }
+        return args;
     }
 
     /**

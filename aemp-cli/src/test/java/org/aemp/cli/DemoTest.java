@@ -60,7 +60,7 @@ class DemoTest {
         Cli.Result r = Cli.in(dir).run("demo", "--fast");
 
         assertThat(r.status()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("demo: unknown argument '--fast' (the only option is --with-perl)\n");
+        assertThat(r.err()).isEqualTo("demo: unknown argument '--fast' (the options are --with-perl and --observe[=<host>:<port>])\n");
     }
 
     @Test

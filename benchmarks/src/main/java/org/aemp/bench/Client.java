@@ -41,6 +41,26 @@ final class Client {
     private Client() {
     }
 
+    /**
+     * With {@code observe=1}: an observer leaf in a JVM of its own, joined through the same seeds,
+     * with its page open (see {@link ObserverLeaf}); returns once the page has its first snapshot.
+     */
+    private static ChildJvm observer(Args a, List<String> seeds) throws IOException, InterruptedException,
+            TimeoutException {
+        List<String> args = new java.util.ArrayList<>(List.of("seeds=" + String.join(",", seeds),
+                "secret=" + a.get("secret", "interop-secret")));
+        a.get("framing").ifPresent(f -> args.add("framing=" + f));
+        a.get("cert").ifPresent(f -> args.add("cert=" + f));
+        ChildJvm child = ChildJvm.start("observer", "-Xmx128m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "observer", args);
+        try {
+            child.await(l -> l.startsWith("ready "), Duration.ofSeconds(30), "observer page");
+        } catch (IOException | InterruptedException | TimeoutException | RuntimeException e) {
+            child.close();
+            throw e;
+        }
+        return child;
+    }
+
     /** Runs the benchmark and returns client.pl's JSON line (without the newline); {@link #DEFAULTS} fill in. */
     static String run(Args args) throws IOException, InterruptedException, TimeoutException {
         Args a = args.withDefaults(DEFAULTS);
@@ -52,7 +72,8 @@ final class Client {
         String payload = "x".repeat(size);
         List<String> seeds = a.list("seeds", "");
 
-        try (Node node = Node.start(BenchNodes.config(a).build())) {
+        try (ChildJvm observer = a.flag("observe", false) ? observer(a, seeds) : null;
+                Node node = Node.start(BenchNodes.config(a).build())) {
             long t0 = System.nanoTime();
             for (String seed : seeds) {
                 await(node.connect(seed), Duration.ofSeconds(10), "no connection to seed " + seed);

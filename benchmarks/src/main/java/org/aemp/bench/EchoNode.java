@@ -38,6 +38,9 @@ final class EchoNode {
         Node node = Node.start(BenchNodes.config(a).build());
         try {
             serve(node, quiet ? null : log);
+            if (a.flag("observe", false)) {
+                org.aemp.observe.StatsAgent.serve(node); // observers read its link numbers
+            }
         } catch (RuntimeException e) {
             node.close();
             throw e;

@@ -44,6 +44,10 @@ public final class Main {
                     System.out.flush();
                     System.exit(0); // don't wait for stray threads
                 }
+                case "observer" -> {
+                    ObserverLeaf.run(Args.parse(rest, System.getenv(), ObserverLeaf.DEFAULTS), System.out);
+                    System.exit(0);
+                }
                 case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(new String[0]));
                 case "mesh" -> {
                     System.out.println(MeshConvergence.run(rest));
@@ -108,7 +112,9 @@ public final class Main {
 
     private static void usage(PrintStream out) {
         out.println("usage: java -jar aemp-bench.jar echo-node [key=value...]   serve <nodeid>#echo (like echo-node.pl)");
-        out.println("       java -jar aemp-bench.jar client [key=value...]      round trips to an echo port (like client.pl)");
+        out.println("       java -jar aemp-bench.jar client [key=value...]      round trips to an echo port (like client.pl);"
+                + " observe=1: with an observer leaf and its page open");
+        out.println("       java -jar aemp-bench.jar observer [key=value...]    the observer leaf of observe=1");
         out.println("       java -jar aemp-bench.jar jmh [JMH options]          the JMH micro-benchmarks");
         out.println("       java -jar aemp-bench.jar mesh [n=16] [rounds=3]     time for n global nodes to form a full mesh");
         out.println("       java -jar aemp-bench.jar soak [duration=600] [interval=10] [scenarios=try,send,stopped]"

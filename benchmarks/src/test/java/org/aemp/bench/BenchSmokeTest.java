@@ -58,6 +58,20 @@ class BenchSmokeTest {
     }
 
     @Test
+    @Timeout(120)
+    void withObserveAnObserverLeafWatchesWithItsPageOpenDuringTheRun() throws Exception {
+        PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        try (Node echo = EchoNode.start(Args.of(Map.of("nodeid", "echo-watched", "bind", "127.0.0.1:*",
+                "observe", "1")), log)) {
+            String line = Client.run(Args.of(Map.of("seeds", echo.listenAddresses().get(0),
+                    "target", "echo-watched#echo", "n", "300", "window", "10", "warmup", "50", "observe", "1")));
+            assertThat(line).contains("\"msgs\":300");
+            assertThat(echo.db().keys(org.aemp.observe.StatsAgent.FAMILY).get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .singleElement().asString().startsWith("echo-watched#");
+        }
+    }
+
+    @Test
     void argumentsWinOverEnvironmentOverDefaults() {
         Args a = Args.parse(List.of("n=5", "framing="), Map.of("AEMP_N", "7", "AEMP_WINDOW", "3"),
                 Client.DEFAULTS);

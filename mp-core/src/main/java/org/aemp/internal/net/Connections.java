@@ -849,7 +849,9 @@ final class Connections implements HandshakeHandler.Links {
             LinkCounters c = rn.counters;
             out.add(new LinkCounts(rn.id, link != null, link != null ? link.framing : "", c.messagesIn.sum(),
                     c.messagesOut.sum(), c.bytesIn.sum(), c.bytesOut.sum(), backlog, link != null && link.isBusy(),
-                    Duration.ofNanos(c.busyNanos(now)), c.refusals.sum(), c.overflows.sum()));
+                    Duration.ofNanos(c.busyNanos(now)), c.refusals.sum(), c.overflows.sum(),
+                    link != null ? link.peer.authMethod() : "", link != null && link.peer.tls(),
+                    link != null ? link.peer.greeting().extensions().getOrDefault("provider", "") : ""));
         }
         return out;
     }
@@ -870,7 +872,7 @@ final class Connections implements HandshakeHandler.Links {
         }
         return new LinkCounts("", false, "", sum.messagesIn.sum(), sum.messagesOut.sum(),
                 sum.bytesIn.sum(), sum.bytesOut.sum(), 0, false, Duration.ofNanos(sum.busyNanos(now)),
-                sum.refusals.sum(), sum.overflows.sum());
+                sum.refusals.sum(), sum.overflows.sum(), "", false, "");
     }
 
     // ---- lifecycle ----
