@@ -330,25 +330,13 @@ final class NetworkCommands {
     private static void run(Session s, Arguments a) {
         List<Object> words = a.rest();
         Map<String, Object> args = configureArguments(words);
-        NodeConfig config;
-        String profile;
-        try {
-            var effective = Profiles.of(s.rc(), s.env().hostName()).configure(args);
-            profile = effective.profile();
-            config = NodeConfig.builder(effective).build();
-        } catch (ConfigException | IllegalArgumentException e) {
-            throw CommandException.failure("run: " + e.getMessage(), e);
-        }
+        Configured configured = configure(s, args, "run");
+        NodeConfig config = configured.config();
+        String profile = configured.profile();
         Environment.RunControl control = s.env().runControl();
         CountDownLatch stop = new CountDownLatch(1);
         try (AutoCloseable signals = control.onStop(stop::countDown)) {
-            Node node;
-            try {
-                node = Node.start(config);
-            } catch (IOException | AempException | IllegalArgumentException e) {
-                throw CommandException.failure("run: cannot start a node from profile " + profile + ": "
-                        + e.getMessage(), e);
-            }
+            Node node = start(configured, "run");
             try (AutoCloseable hangup = Signals.onHangup(() -> reloadCertificate(s, args, profile, node))) {
                 s.err().println("aemp run: node " + node.id() + " is up (profile " + profile + "), listening on "
                         + describe(node.listenAddresses()) + ", seeds " + describe(config.seeds())
@@ -366,6 +354,30 @@ final class NetworkCommands {
             throw e;
         } catch (Exception e) {
             throw CommandException.failure("run: " + e, e); // closing the signal handlers failed
+        }
+    }
+
+    /** A node's configuration from a profile, and the profile's name. */
+    record Configured(NodeConfig config, String profile) {
+    }
+
+    /** The configuration {@code args} (as {@link #configureArguments} makes them) give in the rc file. */
+    static Configured configure(Session s, Map<String, Object> args, String command) {
+        try {
+            var effective = Profiles.of(s.rc(), s.env().hostName()).configure(args);
+            return new Configured(NodeConfig.builder(effective).build(), effective.profile());
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw CommandException.failure(command + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts the configured node, or fails the command saying why. */
+    static Node start(Configured configured, String command) {
+        try {
+            return Node.start(configured.config());
+        } catch (IOException | AempException | IllegalArgumentException e) {
+            throw CommandException.failure(command + ": cannot start a node from profile " + configured.profile()
+                    + ": " + e.getMessage(), e);
         }
     }
 

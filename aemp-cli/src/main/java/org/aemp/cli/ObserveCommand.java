@@ -3,11 +3,8 @@ package org.aemp.cli;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import org.aemp.AempException;
 import org.aemp.Node;
 import org.aemp.NodeConfig;
-import org.aemp.config.ConfigException;
-import org.aemp.config.Profiles;
 import org.aemp.observe.Observer;
 
 /**
@@ -33,25 +30,13 @@ final class ObserveCommand {
             throw CommandException.usage("observe: " + e.getMessage());
         }
         Map<String, Object> args = NetworkCommands.configureArguments(words.nodeWords());
-        NodeConfig config;
-        String profile;
-        try {
-            var effective = Profiles.of(s.rc(), s.env().hostName()).configure(args);
-            profile = effective.profile();
-            config = NodeConfig.builder(effective).build();
-        } catch (ConfigException | IllegalArgumentException e) {
-            throw CommandException.failure("observe: " + e.getMessage(), e);
-        }
+        NetworkCommands.Configured configured = NetworkCommands.configure(s, args, "observe");
+        NodeConfig config = configured.config();
+        String profile = configured.profile();
         Environment.RunControl control = s.env().runControl();
         CountDownLatch stop = new CountDownLatch(1);
         try (AutoCloseable signals = control.onStop(stop::countDown)) {
-            Node node;
-            try {
-                node = Node.start(config);
-            } catch (IOException | AempException | IllegalArgumentException e) {
-                throw CommandException.failure("observe: cannot start a node from profile " + profile + ": "
-                        + e.getMessage(), e);
-            }
+            Node node = NetworkCommands.start(configured, "observe");
             try (Observer observer = start(node, options)) {
                 s.err().println("aemp observe: node " + node.id() + " is up (profile " + profile + "), seeds "
                         + (config.seeds().isEmpty() ? "none" : String.join(" ", config.seeds()))

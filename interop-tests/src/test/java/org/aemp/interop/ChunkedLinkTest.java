@@ -54,11 +54,13 @@ class ChunkedLinkTest {
 
     /**
      * A node with the framing; its backlog limit is 64 MiB, as a 16 MiB message and anything sent
-     * after it would pass the default of 16 MiB, failing the link.
+     * after it would pass the default of 16 MiB, failing the link; its links ask for a sign of
+     * life only after a minute, so that the counts hold only what the test sends even when
+     * a 16 MiB message takes seconds on a busy machine.
      */
     private Node node(String id, String framing, UnaryOperator<NodeConfig.Builder> more) {
         return nodes.start(id, c -> more.apply(c.binds(List.of("127.0.0.1:0")).secret(SECRET)
-                .framingFormat(List.of(framing)).linkBacklogLimit(64 << 20)));
+                .framingFormat(List.of(framing)).linkBacklogLimit(64 << 20).livenessTimeout(Duration.ofMinutes(3))));
     }
 
     /**

@@ -3,6 +3,7 @@ package org.aemp.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.ssl.SslProvider;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -54,7 +55,9 @@ final class TlsFixtures {
      * report to {@code watch}. Its id is what the caller gives {@link org.aemp.testing.TestNodes}.
      */
     static NodeConfig.Builder tlsNode(NodeConfig.Builder b, String pem, SslProvider implementation, Watch watch) {
-        return JavaEchoNode.functions(b).binds(List.of("127.0.0.1:0")).cert(pem)
+        // connect_interval 10 s: a message sent on demand is dropped if its link takes longer, and
+        // two TLS handshakes can take seconds on a busy 2-core machine
+        return JavaEchoNode.functions(b).binds(List.of("127.0.0.1:0")).cert(pem).connectInterval(Duration.ofSeconds(10))
                 .tlsProvider(watch.tlsProvider(implementation)).authMethods(watch.authMethods());
     }
 
