@@ -36,8 +36,19 @@ class FlowStatsTest {
         return nodes.start(id, b -> customize.apply(b.binds(List.of("127.0.0.1:0")).secret(SECRET)));
     }
 
-    private static LinkStats link(Node n, String other) {
-        return n.stats().links().stream().filter(l -> l.node().equals(other)).findFirst().orElseThrow();
+    /**
+     * {@code n}'s link to {@code other}, waiting up to 10 s for it: the node that was dialled puts
+     * its end up when it has checked the dialler's auth line, which may be after the dialler did.
+     */
+    private static LinkStats link(Node n, String other) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            var link = n.stats().links().stream().filter(l -> l.node().equals(other) && l.up()).findFirst();
+            if (link.isPresent() || System.nanoTime() > end) {
+                return link.orElseThrow(() -> new AssertionError(n.id() + " has no link up to " + other));
+            }
+            Thread.sleep(5);
+        }
     }
 
     @Test
