@@ -70,7 +70,8 @@ class BenchProgramsSmokeTest {
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertThat(status).as(text).isZero();
         assertThat(text).contains("try-sender", "try-receiver", "stopped-sender", "stopped-receiver (stopped)",
-                "| process | figure | first | min | max | last | peak, middle third | peak, last third | slope MB/min |",
+                "| process | figure | first | min | max | last | median, middle third | median, last third"
+                        + " | peak, middle third | peak, last third | slope MB/min |",
                 "memory flat");
         assertThat(text).containsPattern("# final: +[0-9]+ try-sender");
     }
