@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@link #blackHole()}: forward nothing either way, and keep both sockets open (a host that
  *       vanished, or a network that drops every packet); a connection once black-holed stays so;
  *   <li>{@link #stall(Direction)}: forward nothing in one direction until {@link #resume()}
- *       (what arrives meanwhile is held, and follows on resume);
+ *       (what arrives meanwhile is held, and follows on resume; past 64 KiB the relay stops
+ *       reading, so that TCP pushes back on the sender);
  *   <li>{@link #delay(Duration)}: forward every chunk that much later.
  * </ul>
  * {@link #heal()} ends the black hole, the stalls and the delay for what comes next.
@@ -66,6 +67,8 @@ public final class TcpRelay implements AutoCloseable {
     private final LongAdder[] lines = {new LongAdder(), new LongAdder()};
     /** How often a forwarding thread that has nothing to read looks whether a stall has ended. */
     private static final int TICK_MILLIS = 20;
+    /** How much a stalled direction reads ahead before it stops reading. */
+    private static final int HOLD_LIMIT = 64 * 1024;
 
     /**
      * A relay that forwards everything to {@code target} until told otherwise.
@@ -267,7 +270,12 @@ public final class TcpRelay implements AutoCloseable {
                     }
                     held.write(buf, 0, n);
                     if (held.size() == 0 || isStalled(direction)) {
-                        continue; // held: read on, so that lines() sees what arrives meanwhile
+                        // held: read on, so that lines() sees what arrives meanwhile, up to a limit;
+                        // then read no more, so that TCP pushes back on the sender as a stalled path does
+                        while (held.size() >= HOLD_LIMIT && isStalled(direction) && !server.isClosed()) {
+                            Thread.sleep(TICK_MILLIS);
+                        }
+                        continue;
                     }
                     byte[] chunk = held.toByteArray();
                     held.reset();
