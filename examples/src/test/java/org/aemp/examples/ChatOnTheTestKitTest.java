@@ -7,7 +7,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.aemp.testkit.AempNetwork;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,14 +26,14 @@ class ChatOnTheTestKitTest {
             .configure(c -> c.livenessTimeout(Duration.ofSeconds(3))).build();
 
     @Test
-    @Disabled("open defect, 2026-12-07: about half of the runs on this round's final code never see bob join"
-            + " (his join is lost; passes 3 of 3 on f54ae48, fails with chunked links off, with the crossed-connect"
-            + " wait off and with the old TcpRelay too); see README, Failures and guarantees")
     void aClientWhoseLinkGoesDarkMidConversationQuitsForTheOthers() throws Exception {
         ChatServer.start(net.node(0), line -> { });
         BlockingQueue<String> alice = new LinkedBlockingQueue<>();
         BlockingQueue<String> bob = new LinkedBlockingQueue<>();
         ChatClient.start(net.node(1), "alice", alice::add);
+        // each client finds the server on its own schedule; bob starts once alice is in, or she
+        // could join after him and never hear of his joining (as the server tells only those in)
+        await(alice, "alice (joins)");
         ChatClient bobClient = ChatClient.start(net.node(2), "bob", bob::add);
         await(alice, "bob (joins)");
 
