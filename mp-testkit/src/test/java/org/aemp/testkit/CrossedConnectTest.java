@@ -104,6 +104,49 @@ class CrossedConnectTest {
         assertThat(seenByB.events()).as("what b saw").noneMatch(e -> !e.up()); // no link of b's replaced
     }
 
+    /**
+     * The way it happened in the scale benchmark's cold start: b is slow to take the connection a
+     * answered, so a's wait runs out and a dials; b's connection authenticates at a only after
+     * a's dial sent its auth line, so a holds it back for that dial. b, up on its connection and
+     * sending its call on it, asks it for a sign of life when a's dial arrives. Before the fix a
+     * never answered (it did not read a connection it held back): b dropped the connection and
+     * its call with it (or, with the default connect_interval, a gave up first and b kept a link
+     * that a never read, until the liveness timeout). Now a takes b's connection after
+     * {@code Connections.PENDING_HOLD}, answers, b refuses a's dial, and both calls arrive.
+     */
+    @Test
+    void aConnectionHeldBackForOurDialIsTakenInTimeToAnswerTheNode() throws Exception {
+        Node a = node("a");
+        Node b = node("b");
+        TcpRelay bToA = relay(a);
+        TcpRelay aToB = relay(b);
+        b.addAddresses("a", List.of(bToA.address()));
+        a.addAddresses("b", List.of(aToB.address()));
+        PortId echoA = Calls.echo(a);
+        PortId echoB = Calls.echo(b);
+        NodeWatch seenByA = NodeWatch.of(a);
+        open.add(seenByA);
+        NodeWatch seenByB = NodeWatch.of(b);
+        open.add(seenByB);
+
+        bToA.stall(TcpRelay.Direction.TO_CLIENT); // a's answer waits: b is slow to take it
+        aToB.stall(TcpRelay.Direction.TO_TARGET); // a's dial reaches b only later
+        CompletableFuture<List<Object>> fromB = b.call(echoA, "from b");
+        awaitLines(bToA, TcpRelay.Direction.TO_CLIENT, 3); // a has answered b
+        CompletableFuture<List<Object>> fromA = a.call(echoB, "from a"); // a dials after its wait
+        awaitLines(aToB, TcpRelay.Direction.TO_TARGET, 3); // a's dial sent its auth line
+        bToA.resume(TcpRelay.Direction.TO_CLIENT); // b takes its connection, sends its call; a holds it back
+        Thread.sleep(100);
+        aToB.resume(TcpRelay.Direction.TO_TARGET); // a's dial reaches b, which asks its link for a sign of life
+
+        assertThat(fromB.get(10, TimeUnit.SECONDS)).containsExactly("from b");
+        assertThat(fromA.get(10, TimeUnit.SECONDS)).containsExactly("from a");
+        assertThat(seenByB.events()).as("what b saw").noneMatch(e -> !e.up());
+        assertThat(seenByA.events()).as("what a saw").noneMatch(e -> !e.up());
+        assertThat(a.call(echoB, "again").get(10, TimeUnit.SECONDS)).containsExactly("again");
+        assertThat(b.call(echoA, "again").get(10, TimeUnit.SECONDS)).containsExactly("again");
+    }
+
     @Test
     void aConnectionThatNeverCompletesDelaysTheDialOnlyBriefly() throws Exception {
         Node a = node("a");
@@ -160,9 +203,14 @@ class CrossedConnectTest {
 
     /** Waits until {@code n} lines from the target (a) have reached the relay. */
     private static void awaitLines(TcpRelay relay, int n) throws InterruptedException {
+        awaitLines(relay, TcpRelay.Direction.TO_CLIENT, n);
+    }
+
+    /** Waits until {@code n} lines going {@code direction} have reached the relay. */
+    private static void awaitLines(TcpRelay relay, TcpRelay.Direction direction, int n) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (relay.lines(TcpRelay.Direction.TO_CLIENT) < n) {
-            assertThat(System.nanoTime()).as("lines from the target").isLessThan(end);
+        while (relay.lines(direction) < n) {
+            assertThat(System.nanoTime()).as("lines " + direction).isLessThan(end);
             Thread.sleep(5);
         }
     }

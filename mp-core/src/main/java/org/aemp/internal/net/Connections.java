@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * Once authenticated ({@link #authenticated}):
  * <ul>
  *   <li>no link yet: the connection becomes the link, unless a dial of ours that outranks it has
- *       sent its auth line (the node may be taking that one): then it waits for that dial. Our
- *       dials that have not sent their auth line yet are dropped, which the node cannot notice;
+ *       sent its auth line (the node may be taking that one): then it waits for that dial, for
+ *       {@link #PENDING_HOLD} at most, and is taken instead if the dial has not finished by then
+ *       ({@link #preferPending}). Our dials that have not sent their auth line yet are dropped,
+ *       which the node cannot notice;
  *   <li>it outranks the link: it replaces the link (the node dialled again, so it lost the old
  *       one; the old link's monitors fire, so nothing is lost silently);
  *   <li>the link outranks it: the link must prove it is alive. If it answers, the new connection
@@ -73,6 +75,13 @@ final class Connections implements HandshakeHandler.Links {
      * more than what is left of it, and an older claim not at all.
      */
     static final Duration ANSWERED_WAIT = Duration.ofMillis(500);
+    /**
+     * How long an authenticated connection from a node waits for a dial of ours that outranks it
+     * before it is taken instead: the node has most likely put it up already (we answered it
+     * first) and, when our dial reaches it, asks that connection for a sign of life, which we
+     * must give well within {@link #PROOF_OF_LIFE} (see {@link #preferPending}).
+     */
+    static final Duration PENDING_HOLD = PROOF_OF_LIFE.dividedBy(2);
     /** Nodes without a link that the table holds at most (being connected, or reporting down). */
     static final int MAX_UNCONNECTED = 10_000;
 
@@ -396,6 +405,9 @@ final class Connections implements HandshakeHandler.Links {
     }
 
     private void giveUp(RemoteNode rn, int attempt, String reason) {
+        if (preferPending(rn)) {
+            return; // our dials did not finish, but the node's connection did
+        }
         List<HandshakeHandler> abandoned;
         synchronized (rn) {
             if (rn.attempt != attempt || rn.state != RemoteNode.State.CONNECTING) {
@@ -410,15 +422,54 @@ final class Connections implements HandshakeHandler.Links {
                 rn.lookup = null;
             }
             abandoned = new ArrayList<>(rn.dials);
-            abandoned.addAll(rn.pending);
             rn.dials.clear();
-            rn.pending.clear();
         }
         for (HandshakeHandler d : abandoned) {
             d.abort(reason);
         }
         log.debug("{}: giving up: {}", rn, reason);
         reportDown(rn, reason, false);
+    }
+
+    /**
+     * Puts up the best connection from the node that waits for our dials, and drops those dials;
+     * false if none waits (or the node is up or down meanwhile). Runs {@link #PENDING_HOLD} after
+     * a connection began to wait, and when the attempt runs out of time.
+     *
+     * <p>Why not wait for our dial: we answered the node's connection before our dial's auth line
+     * went out, so the node has usually put that connection up and is sending on it. When our dial
+     * reaches it, it asks that connection for a sign of life ({@link #check}) and, hearing none
+     * within {@link #PROOF_OF_LIFE}, takes our dial and drops the connection with what it sent
+     * (reported, but lost). Held back here, the connection cannot answer; taken in time, it answers,
+     * the node refuses our dial, and both ends keep the connection, with nothing lost. (Held
+     * forever, as before, both dials could also stall until {@code connect_interval} ran out, the
+     * node keeping a link we never read.)
+     */
+    private boolean preferPending(RemoteNode rn) {
+        HandshakeHandler[] chosen = new HandshakeHandler[1];
+        List<HandshakeHandler> refused = new ArrayList<>(1);
+        List<HandshakeHandler> dropped;
+        Link up;
+        synchronized (rn) {
+            rn.pendingHold = null;
+            rn.pending.removeIf(p -> !p.channel().isActive());
+            if (rn.pending.isEmpty() || rn.removed
+                    || (rn.state != RemoteNode.State.CONNECTING && rn.state != RemoteNode.State.IDLE)) {
+                return false;
+            }
+            dropped = new ArrayList<>(rn.dials);
+            rn.dials.clear(); // none outranks the waiting connections now
+            up = upFromPending(rn, chosen, refused);
+        }
+        log.debug("{}: taking its connection rather than waiting for our dial", rn);
+        for (HandshakeHandler d : dropped) {
+            d.abort("the node's own connection was taken");
+        }
+        for (HandshakeHandler r : refused) {
+            refuse(r, "a preferred connection with " + rn.id + " exists");
+        }
+        announceUp(rn, chosen[0], up);
+        return true;
     }
 
     // ---- handshakes (event loops) ----
@@ -504,7 +555,11 @@ final class Connections implements HandshakeHandler.Links {
                     if (rn.removed) {
                         retry = true; // the entry left the table meanwhile: decide on a new one
                     } else if (outrankedByOwnDial(rn, peer.rank())) {
-                        rn.pending.add(h); // the node may be taking our dial: wait for it
+                        rn.pending.add(h); // the node may be taking our dial: wait for it, briefly
+                        if (rn.pendingHold == null) {
+                            rn.pendingHold = timers.next().schedule(() -> preferPending(rn),
+                                    PENDING_HOLD.toNanos(), TimeUnit.NANOSECONDS);
+                        }
                     } else {
                         up = goUp(rn, h, peer, refused);
                     }

@@ -65,6 +65,8 @@ final class RemoteNode {
      */
     ScheduledFuture<?> inboundWait;
     Runnable resumeDial;
+    /** CONNECTING with {@link #pending} connections: when they stop waiting for our dials. */
+    ScheduledFuture<?> pendingHold;
     /** This attempt has waited for an answered connection once already (it waits no more). */
     boolean waitedForAnswered;
     /** Incremented for every connect attempt, so stale timers of an older attempt do nothing. */
@@ -88,6 +90,10 @@ final class RemoteNode {
             inboundWait = null;
         }
         resumeDial = null;
+        if (pendingHold != null) {
+            pendingHold.cancel(false);
+            pendingHold = null;
+        }
     }
 
     @Override
