@@ -7,11 +7,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,12 +33,16 @@ import org.aemp.config.JsonValues;
  * memory and counters every {@code interval} seconds (default 10) and a summary at the end. Exits
  * with status 1 if a memory figure of a process is not flat: if its median over the last third of
  * the run is above its median over the middle third by more than {@code max_growth} MB (default 2)
- * and 5%. Bounded figures move in a saw-tooth (a link's buffers fill to the backlog limit and
- * empty, the heap between collections), and a sample every {@code interval} catches it anywhere
- * between its floor and its top, so single samples (a peak, a fitted slope) are noise: two runs
- * flagged different figures by their peaks. A leak moves the whole saw-tooth, and so the median.
- * The first third is left out, as the JIT, the heap's and malloc's arenas grow to their working
- * size. Peaks and the slope over the last two thirds are printed too, for information.
+ * and 5%, and by more than chance: the growth's 99% lower bound (bootstrap of the two thirds'
+ * samples) is above zero. Bounded figures move in a saw-tooth (a link's buffers fill to the
+ * backlog limit and empty, the heap between collections), and a sample every {@code interval}
+ * catches it anywhere between its floor and its top, so single samples (a peak, a fitted slope)
+ * are noise: two runs flagged different figures by their peaks. A leak moves the whole saw-tooth,
+ * and so the median; but the median of a few dozen samples of a saw-tooth 26 MB high still moves
+ * by a few MB by chance (a 30-minute run's plain sender: 25.0 to 27.1 MB, slope +0.01 MB/min), so
+ * the growth must also stand out of the figure's own spread. The first third is left out, as the
+ * JIT, the heap's and malloc's arenas grow to their working size. Peaks and the slope over the last
+ * two thirds are printed too, for information.
  *
  * <pre>{@code java -jar aemp-bench.jar soak [duration=600] [interval=10] [scenarios=try,send,stopped]
  *        [sleep=10] [size=100] [rate=0] [transport=...] [max_growth=2] [jvm_opts="-Xms256m -Xmx256m -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError"]}</pre>
@@ -221,8 +227,8 @@ final class Soak {
                 third, third, 2 * third, 2 * third, duration);
         out.println();
         out.println("| process | figure | first | min | max | last | median, middle third | median, last third"
-                + " | peak, middle third | peak, last third | slope MB/min |");
-        out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + " | growth, 99% lower bound | peak, middle third | peak, last third | slope MB/min |");
+        out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         List<String> grew = new ArrayList<>();
         for (Series s : series.values()) {
             for (Map.Entry<String, String> f : FIGURES.entrySet()) {
@@ -230,11 +236,11 @@ final class Soak {
                 if (fig == null) {
                     continue;
                 }
-                out.printf(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %+.2f |%n", s.proc,
-                        f.getValue(), fig.first(), fig.min(), fig.max(), fig.last(), fig.middleMedian(), fig.lastMedian(),
-                        fig.middlePeak(), fig.lastPeak(), fig.slope());
+                out.printf(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %+.1f | %.1f | %.1f | %+.2f |%n",
+                        s.proc, f.getValue(), fig.first(), fig.min(), fig.max(), fig.last(), fig.middleMedian(),
+                        fig.lastMedian(), fig.growthLowerBound(), fig.middlePeak(), fig.lastPeak(), fig.slope());
                 double growth = fig.lastMedian() - fig.middleMedian();
-                if (growth > maxGrowth && growth > 0.05 * fig.middleMedian()) {
+                if (growth > maxGrowth && growth > 0.05 * fig.middleMedian() && fig.growthLowerBound() > 0) {
                     grew.add(String.format(Locale.ROOT, "%s %s %.1f -> %.1f MB", s.proc, f.getValue(), fig.middleMedian(),
                             fig.lastMedian()));
                 }
@@ -242,8 +248,8 @@ final class Soak {
         }
         out.println();
         if (grew.isEmpty()) {
-            out.printf(Locale.ROOT, "memory flat: no figure's median grew by more than %.2f MB and 5%% from the middle to the last third%n",
-                    maxGrowth);
+            out.printf(Locale.ROOT, "memory flat: no figure's median grew by more than %.2f MB and 5%% and by more than chance"
+                    + " from the middle to the last third%n", maxGrowth);
             return 0;
         }
         out.printf(Locale.ROOT, "memory grew (medians, middle to last third): %s%n", String.join("; ", grew));
@@ -331,7 +337,7 @@ final class Soak {
         }
 
         record Figures(double first, double min, double max, double last, double middleMedian, double lastMedian,
-                double middlePeak, double lastPeak, double slope) {
+                double growthLowerBound, double middlePeak, double lastPeak, double slope) {
         }
 
         /**
@@ -369,7 +375,37 @@ final class Soak {
                 max = Math.max(max, p[1]);
             }
             return new Figures(first, min, max, points.get(points.size() - 1)[1], median(middle), median(last),
-                    peak(middle), peak(last), slope(points));
+                    growthLowerBound(middle, last), peak(middle), peak(last), slope(points));
+        }
+
+        /** Resamples drawn for {@link #growthLowerBound}. */
+        static final int RESAMPLES = 2000;
+
+        /**
+         * A 99% lower bound of how much the median grew from {@code before} to {@code after}, by
+         * bootstrap: the 1st percentile of the growth over {@link #RESAMPLES} resamplings (with
+         * replacement) of both. Above zero, the growth is more than the samples' spread explains.
+         * Seeded, so the same samples give the same bound; 0 if either list is empty.
+         */
+        static double growthLowerBound(List<Double> before, List<Double> after) {
+            if (before.isEmpty() || after.isEmpty()) {
+                return 0;
+            }
+            Random random = new Random(1);
+            double[] growths = new double[RESAMPLES];
+            for (int r = 0; r < RESAMPLES; r++) {
+                growths[r] = median(resample(after, random)) - median(resample(before, random));
+            }
+            Arrays.sort(growths);
+            return growths[RESAMPLES / 100];
+        }
+
+        private static List<Double> resample(List<Double> values, Random random) {
+            List<Double> drawn = new ArrayList<>(values.size());
+            for (int i = 0; i < values.size(); i++) {
+                drawn.add(values.get(random.nextInt(values.size())));
+            }
+            return drawn;
         }
 
         /** The median; 0 for none. */
