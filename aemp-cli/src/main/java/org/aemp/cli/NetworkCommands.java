@@ -333,15 +333,32 @@ final class NetworkCommands {
         Configured configured = configure(s, args, "run");
         NodeConfig config = configured.config();
         String profile = configured.profile();
+        runUntilStopped(s, configured, "run", node -> {
+            AutoCloseable hangup = Signals.onHangup(() -> reloadCertificate(s, args, profile, node));
+            s.err().println("aemp run: node " + node.id() + " is up (profile " + profile + "), listening on "
+                    + describe(node.listenAddresses()) + ", seeds " + describe(config.seeds())
+                    + (config.services().isEmpty() ? "" : ", services " + JsonText.compact(config.services()))
+                    + ". Stop it with Ctrl-C or SIGTERM; SIGHUP re-reads its certificate.");
+            return hangup;
+        });
+    }
+
+    /** What a long-running command adds to its node once it is up; closed before the node. */
+    interface Attachment {
+        AutoCloseable attach(Node node) throws Exception;
+    }
+
+    /**
+     * Starts the node of a long-running command ({@code run}, {@code observe}), attaches what the
+     * command adds, tells the {@link Environment.RunControl} it started, and waits for it to say
+     * stop; then closes the attachment and the node and says so on stderr.
+     */
+    static void runUntilStopped(Session s, Configured configured, String command, Attachment attachment) {
         Environment.RunControl control = s.env().runControl();
         CountDownLatch stop = new CountDownLatch(1);
         try (AutoCloseable signals = control.onStop(stop::countDown)) {
-            Node node = start(configured, "run");
-            try (AutoCloseable hangup = Signals.onHangup(() -> reloadCertificate(s, args, profile, node))) {
-                s.err().println("aemp run: node " + node.id() + " is up (profile " + profile + "), listening on "
-                        + describe(node.listenAddresses()) + ", seeds " + describe(config.seeds())
-                        + (config.services().isEmpty() ? "" : ", services " + JsonText.compact(config.services()))
-                        + ". Stop it with Ctrl-C or SIGTERM; SIGHUP re-reads its certificate.");
+            Node node = start(configured, command);
+            try (AutoCloseable attached = attachment.attach(node)) {
                 control.started(node);
                 stop.await();
             } catch (InterruptedException e) {
@@ -349,11 +366,11 @@ final class NetworkCommands {
             } finally {
                 node.close();
             }
-            s.err().println("aemp run: node " + node.id() + " stopped");
+            s.err().println("aemp " + command + ": node " + node.id() + " stopped");
         } catch (CommandException e) {
             throw e;
         } catch (Exception e) {
-            throw CommandException.failure("run: " + e, e); // closing the signal handlers failed
+            throw CommandException.failure(command + ": " + e, e); // closing the signal handlers failed
         }
     }
 

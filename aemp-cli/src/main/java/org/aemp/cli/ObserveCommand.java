@@ -2,7 +2,6 @@ package org.aemp.cli;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.aemp.Node;
 import org.aemp.NodeConfig;
 import org.aemp.observe.Observer;
@@ -33,29 +32,15 @@ final class ObserveCommand {
         NetworkCommands.Configured configured = NetworkCommands.configure(s, args, "observe");
         NodeConfig config = configured.config();
         String profile = configured.profile();
-        Environment.RunControl control = s.env().runControl();
-        CountDownLatch stop = new CountDownLatch(1);
-        try (AutoCloseable signals = control.onStop(stop::countDown)) {
-            Node node = NetworkCommands.start(configured, "observe");
-            try (Observer observer = start(node, options)) {
-                s.err().println("aemp observe: node " + node.id() + " is up (profile " + profile + "), seeds "
-                        + (config.seeds().isEmpty() ? "none" : String.join(" ", config.seeds()))
-                        + ". Open the page below; stop with Ctrl-C or SIGTERM.");
-                s.out().println(observer.url());
-                s.out().flush();
-                control.started(node);
-                stop.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                node.close();
-            }
-            s.err().println("aemp observe: node " + node.id() + " stopped");
-        } catch (CommandException e) {
-            throw e;
-        } catch (Exception e) {
-            throw CommandException.failure("observe: " + e, e);
-        }
+        NetworkCommands.runUntilStopped(s, configured, "observe", node -> {
+            Observer observer = start(node, options);
+            s.err().println("aemp observe: node " + node.id() + " is up (profile " + profile + "), seeds "
+                    + (config.seeds().isEmpty() ? "none" : String.join(" ", config.seeds()))
+                    + ". Open the page below; stop with Ctrl-C or SIGTERM.");
+            s.out().println(observer.url());
+            s.out().flush();
+            return observer;
+        });
     }
 
     private static Observer start(Node node, Observer.Options options) {
