@@ -26,7 +26,8 @@
 #   perl_dir=...     folder of echo-node.pl and client.pl (default: ../shared/interop/perl next to the project)
 #   raw=FILE         also append every client's JSON line to FILE
 # Every echo node binds 127.0.0.1:* (a free port the OS picks), so parallel runs never collide.
-# The defaults reach a steady state on the 2-core machine (see "Steady state" in benchmarks/README.md).
+# The defaults warm both JVMs up; on the 2-core machine a second run still differs by up to a tenth
+# (sometimes more at window 100): see "Steady state" in benchmarks/README.md.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
