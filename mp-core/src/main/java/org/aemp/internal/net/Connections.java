@@ -465,9 +465,7 @@ final class Connections implements HandshakeHandler.Links {
         for (HandshakeHandler d : dropped) {
             d.abort("the node's own connection was taken");
         }
-        for (HandshakeHandler r : refused) {
-            refuse(r, "a preferred connection with " + rn.id + " exists");
-        }
+        refuseAll(refused, rn.id);
         announceUp(rn, chosen[0], up);
         return true;
     }
@@ -598,9 +596,7 @@ final class Connections implements HandshakeHandler.Links {
             authenticated(h, peer);
             return;
         }
-        for (HandshakeHandler r : refused) {
-            refuse(r, "a preferred connection with " + peer.nodeId() + " exists");
-        }
+        refuseAll(refused, peer.nodeId());
         if (up != null) {
             announceUp(rn, h, up);
         }
@@ -754,11 +750,16 @@ final class Connections implements HandshakeHandler.Links {
             }
             up = upFromPending(rn, chosen, refused);
         }
-        for (HandshakeHandler r : refused) {
-            refuse(r, "a preferred connection with " + rn.id + " exists");
-        }
+        refuseAll(refused, rn.id);
         if (up != null) {
             announceUp(rn, chosen[0], up);
+        }
+    }
+
+    /** Drops connections from {@code node} that lost to the one it keeps. */
+    private void refuseAll(List<HandshakeHandler> losers, String node) {
+        for (HandshakeHandler r : losers) {
+            refuse(r, "a preferred connection with " + node + " exists");
         }
     }
 
@@ -879,9 +880,7 @@ final class Connections implements HandshakeHandler.Links {
             }
         }
         waiting.forEach(Runnable::run);
-        for (HandshakeHandler r : refusedLater) {
-            refuse(r, "a preferred connection with " + rn.id + " exists");
-        }
+        refuseAll(refusedLater, rn.id);
         if (up != null) {
             announceUp(rn, next, up);
         } else if (next != null) {
