@@ -95,6 +95,9 @@ public final class GlobalService {
     /** A {@code g_*} request from {@code source}, as the kernel's node port received it. */
     public void handle(String source, String tag, List<Object> args) {
         exec.execute(() -> {
+            if (closed) {
+                return; // a closing node takes no more part in the network's database
+            }
             try {
                 requests.handle(source, tag, args);
             } catch (RuntimeException e) {
@@ -133,7 +136,11 @@ public final class GlobalService {
         return result;
     }
 
-    /** Stops reconnecting to seeds and global nodes; the node is closing. */
+    /**
+     * Stops reconnecting to seeds and global nodes, and stops answering and sending requests: the
+     * node is closing, and the other nodes drop its entries when its links go down. (A request
+     * answered during the close would put a message on a link that is being drained.)
+     */
     public void close() {
         closed = true;
         exec.execute(() -> {
@@ -258,6 +265,9 @@ public final class GlobalService {
      * reflects it.
      */
     private void send(String node, Object... message) {
+        if (closed) {
+            return;
+        }
         List<Object> m = Messages.wrap(message);
         if (node.equals(self)) {
             requests.handle(self, String.valueOf(m.get(0)), m.subList(1, m.size()));
