@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run-all.sh - the performance table of the README in one command: every AEMP pairing the goals of
 # issue #13 name, and the anchors (Apache Pekko, Erlang/OTP distribution), in one session on this
-# machine, interleaved round by round, best of N rounds per cell, printed as ONE Markdown table with
+# machine, interleaved round by round, the median of N rounds per cell, printed as ONE Markdown table with
 # the machine, the load, and the ratios the goals ask for.
 #
 # Usage:  AEMP_PERL5LIB=<AnyEvent::MP 2.02 lib> benchmarks/run-all.sh [anchors=<anchors folder>] [key=value...]
@@ -12,7 +12,9 @@
 # copy a read-only one first (cp -r ../shared/anchors /tmp/anchors).
 #
 # Keys:
-#   rounds=3      rounds; each runs every cell once, AEMP cells then the anchors; a cell shows its best round
+#   rounds=5      rounds; each runs every cell once (a fresh pair of processes), AEMP cells then the anchors;
+#                 a cell shows the median of its rounds (rate, p50 and p99 each on its own), so AEMP and
+#                 the anchors get the same number of tries and one lucky or unlucky round does not count
 #   quick=1       a short check that everything runs: 1 round, small message counts (figures not comparable)
 #   anchors=DIR   the anchors folder (with run-anchors.sh, pekko/, erlang/)
 #   systems="pekko erlang"   which anchors to run
@@ -28,8 +30,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-rounds=3 quick=0 anchors=$here/../../shared/anchors systems="pekko erlang" out= variants="default inline"
-matrix_args=()
+rounds=5 quick=0 anchors=$here/../../shared/anchors systems="pekko erlang" out= variants="default inline"
+matrix_args=(repeat=1) # one fresh pair of processes per cell and round, as the anchors get
 for arg in "$@"; do
    case $arg in
       rounds=*) rounds=${arg#*=} ;;  quick=*) quick=${arg#*=} ;;  anchors=*) anchors=${arg#*=} ;;
@@ -121,22 +123,23 @@ perl -MJSON::PP -MList::Util=min,max -e '
       my @x = split m{/}, $a; my @y = split m{/}, $b;
       ($rank{"$x[0]/$x[1]"} // 9) <=> ($rank{"$y[0]/$y[1]"} // 9) || $crank{$x[2]} <=> $crank{$y[2]}
          || $x[4] <=> $y[4] || $x[3] <=> $y[3] } keys %rate;
-   sub best_rate { max @{$rate{$_[0]}} }
-   sub best_p50 { min grep { $_ ne "-" } @{$p50{$_[0]}} }
+   # the middle value (of an even count, the lower middle one); "-" if none is a number
+   sub median { my @v = sort { $a <=> $b } grep { $_ ne "-" } @_; @v ? $v[int(($#v) / 2)] : "-" }
+   sub median_rate { median @{$rate{$_[0]}} }
+   sub median_p50 { median @{$p50{$_[0]}} }
    print "## Round trips on this machine, $date\n\n";
    print "Machine: $nproc cores ($cpu), Linux $kernel, $java, Perl $perlv with AnyEvent::MP 2.02, Erlang/OTP $erl.\n";
    printf "Load (1 min) %s before, %s after; other processes used %.2f cores on average during the %.0f s run.\n", $lb, $la, $foreign, $wall;
    print "Command: `$cmd`", ($quick ? " (quick=1: short runs, a check that everything works; the figures are not steady)" : ""), ".\n";
-   print "Loopback, one echo process and one client process per cell. Each cell: best of $rounds round(s), AEMP and anchors\n";
-   print "interleaved (rate: the highest; RTT p50: the lowest; p99 from the round with the best rate); spread: lowest-highest rate.\n\n";
+   print "Loopback, one echo process and one client process per cell. Each cell: the median of $rounds round(s), AEMP and anchors\n";
+   print "interleaved (rate, RTT p50 and p99 each the median of the rounds); spread: lowest-highest rate.\n\n";
    print "| pairing | framing | window | payload B | round trips/s | spread | RTT p50 µs | p99 µs |\n";
    print "|---|---|---:|---:|---:|---|---:|---:|\n";
    for my $k (@keys) {
       my ($e, $c, $codec, $w, $size) = split m{/}, $k;
       my @r = @{$rate{$k}};
-      my ($bi) = grep { $r[$_] == max @r } 0 .. $#r;
-      printf "| %s | %s | %s | %s | %d | %s | %s | %s |\n", $name{"$e/$c"} // "$e/$c", $codec, $w, $size, max(@r),
-         (@r > 1 ? min(@r) . "–" . max(@r) : "-"), best_p50($k), $p99{$k}[$bi];
+      printf "| %s | %s | %s | %s | %d | %s | %s | %s |\n", $name{"$e/$c"} // "$e/$c", $codec, $w, $size, median(@r),
+         (@r > 1 ? min(@r) . "–" . max(@r) : "-"), median(@{$p50{$k}}), median(@{$p99{$k}});
    }
    my @goals;
    sub ratio { my ($what, $a, $b, $goal, $le, $blabel) = @_;
@@ -144,33 +147,33 @@ perl -MJSON::PP -MList::Util=min,max -e '
       my $q = $a / $b;
       push @goals, sprintf "| %s | %s | %.2f | %s %s | %s |", $what, "$a vs " . ($blabel // $b), $q, $le ? "≤" : "≥", $goal,
          ($le ? $q <= $goal : $q >= $goal) ? "yes" : "no" }
-   my $erl1 = exists $rate{"erlang/erlang/-/1/16"} ? best_p50("erlang/erlang/-/1/16") : undef;
-   my %perl1 = map { $_ => (exists $rate{"perl/perl/$_/1/16"} ? best_p50("perl/perl/$_/1/16") : undef) } qw(json cbor);
+   my $erl1 = exists $rate{"erlang/erlang/-/1/16"} ? median_p50("erlang/erlang/-/1/16") : undef;
+   my %perl1 = map { $_ => (exists $rate{"perl/perl/$_/1/16"} ? median_p50("perl/perl/$_/1/16") : undef) } qw(json cbor);
    my $perlbest = min grep { defined } values %perl1;
    for my $j ("java", "java-i") {
       my $tag = $j eq "java" ? "" : " (inline)";
       for my $codec (qw(json cbor kryo)) {
          my $k = "$j/$j/$codec/1/16";
          next unless exists $rate{$k};
-         ratio("window 1 p50, Java ↔ Java$tag $codec / Erlang (µs)", best_p50($k), $erl1, 1, 1);
+         ratio("window 1 p50, Java ↔ Java$tag $codec / Erlang (µs)", median_p50($k), $erl1, 1, 1);
          my $pp = $codec eq "kryo" ? $perlbest : $perl1{$codec};
          ratio("window 1 p50, Java ↔ Java$tag $codec / Perl ↔ Perl " . ($codec eq "kryo" ? "(its best framing)" : $codec) . " (µs)",
-            best_p50($k), $pp, 1, 1);
+            median_p50($k), $pp, 1, 1);
       }
       for my $pair (["$j/perl", "Java echo$tag ← Perl client"], ["perl/$j", "Perl echo ← Java client$tag"]) {
          for my $codec (qw(json cbor)) {
             for my $w (1, 10, 100) {
                my $k = "$pair->[0]/$codec/$w/16"; my $pp = "perl/perl/$codec/$w/16";
                next unless exists $rate{$k} && exists $rate{$pp};
-               ratio("$pair->[1] / Perl ↔ Perl, $codec, window $w (round trips/s)", best_rate($k), best_rate($pp), 0.95, 0);
+               ratio("$pair->[1] / Perl ↔ Perl, $codec, window $w (round trips/s)", median_rate($k), median_rate($pp), 0.95, 0);
             }
          }
       }
       if (exists $rate{"$j/$j/kryo/100/16"} && exists $rate{"pekko/pekko/-/100/16"}) {
-         ratio("Java ↔ Java$tag kryo window 100 / (3 × Pekko) (round trips/s)", best_rate("$j/$j/kryo/100/16"),
-            3 * best_rate("pekko/pekko/-/100/16"), 1, 0, "3 × " . best_rate("pekko/pekko/-/100/16"));
+         ratio("Java ↔ Java$tag kryo window 100 / (3 × Pekko) (round trips/s)", median_rate("$j/$j/kryo/100/16"),
+            3 * median_rate("pekko/pekko/-/100/16"), 1, 0, "3 × " . median_rate("pekko/pekko/-/100/16"));
       }
-      ratio("Java ↔ Java$tag kryo window 100, 1 KiB / 250,000 (round trips/s)", best_rate("$j/$j/kryo/100/1024"), 250000, 1, 0, "250k")
+      ratio("Java ↔ Java$tag kryo window 100, 1 KiB / 250,000 (round trips/s)", median_rate("$j/$j/kryo/100/1024"), 250000, 1, 0, "250k")
          if exists $rate{"$j/$j/kryo/100/1024"};
    }
    print "\n| goal (issue #13) | figures | ratio | goal | met |\n|---|---|---:|---|---|\n", join("\n", @goals), "\n";

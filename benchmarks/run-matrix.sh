@@ -10,8 +10,9 @@
 #   cert=FILE        also run TLS rows with this PEM file (key + self-signed certificate)
 #   windows="1 10 100 1000"   sizes="16 1024"   codecs="json cbor kryo"
 #   pairs="java:java java:perl perl:java perl:perl"   (echo:client)
-#   repeat=3         runs per row, each against a fresh echo node (its own JIT); the table shows the
-#                    best msgs/s with that run's RTTs, and the spread (min-max) of the rates
+#   repeat=5         runs per row, each against a fresh echo node (its own JIT); the table shows the
+#                    median of the runs (msgs/s and each RTT percentile on its own) and the spread
+#                    (lowest-highest) of the rates
 #   n_java=1000000   messages per Java-to-Java row at window 10 and up
 #   n_java_w1=50000  messages per Java-to-Java row at window 1
 #   n_perl=100000    messages per row with a Perl side at window 10 and up
@@ -26,8 +27,9 @@
 #   perl_dir=...     folder of echo-node.pl and client.pl (default: ../shared/interop/perl next to the project)
 #   raw=FILE         also append every client's JSON line to FILE
 # Every echo node binds 127.0.0.1:* (a free port the OS picks), so parallel runs never collide.
-# The defaults warm both JVMs up; on the 2-core machine a second run still differs by up to a tenth
-# (sometimes more at window 100): see "Steady state" in benchmarks/README.md.
+# The defaults warm both JVMs up. A fresh pair of JVMs can run a fifth faster or slower than the one
+# before (JIT, where the threads land on the 2 cores), so one run, or the best of a few, does not
+# reproduce; the median of five does, within 10%: see "Steady state" in benchmarks/README.md.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,7 +38,7 @@ windows=${WINDOWS:-"1 10 100 1000"}
 sizes=${SIZES:-"16 1024"}
 codecs=${CODECS:-"json cbor kryo"}
 pairs=${PAIRS:-"java:java java:perl perl:java perl:perl"}
-repeat=${REPEAT:-3}
+repeat=${REPEAT:-5}
 n_java=${N_JAVA:-1000000}
 n_java_w1=${N_JAVA_W1:-50000}
 n_perl=${N_PERL:-100000}
@@ -122,7 +124,15 @@ fields() {
       print join(" ", $j->{msgs_per_s}, map { defined $r->{$_} ? $r->{$_} : "-" } qw(p50 p99 p99.9)), "\n"' "$1"
 }
 
-printf '| echo | client | framing | TLS | window | payload B | msgs/s (best) | spread | RTT p50 µs | p99 µs | p99.9 µs |\n'
+# median VALUES...: the middle value (of an even count, the lower middle one); "-" if none is a number
+median() {
+   local v
+   v=$(printf '%s\n' "$@" | grep -v '^-$' | sort -g) || true
+   [ -n "$v" ] || { echo -; return; }
+   sed -n "$(( ($(wc -l <<< "$v") + 1) / 2 ))p" <<< "$v"
+}
+
+printf '| echo | client | framing | TLS | window | payload B | msgs/s (median) | spread | RTT p50 µs | p99 µs | p99.9 µs |\n'
 printf '|---|---|---|---|---:|---:|---:|---|---:|---:|---:|\n'
 
 tls_modes=(plain)
@@ -139,7 +149,7 @@ for mode in "${tls_modes[@]}"; do
          if [ "$mode" = tls ] && [ "$codec" = json ]; then continue; fi
          # every repetition gets a fresh echo node: its JIT compiles differently each time, and
          # that, more than the length of a run, is what makes one run differ from the next
-         declare -A best=() bestline=() lo=() hi=()
+         declare -A rates=() p50s=() p99s=() p999s=() lo=() hi=()
          for _ in $(seq 1 "$repeat"); do
             start_echo "$echo_impl" "$codec" "$certfile"
             if [ "$echo_impl" = java ] && [ "$echo_warmup" -gt 0 ]; then
@@ -158,7 +168,7 @@ for mode in "${tls_modes[@]}"; do
                   [ -z "$raw" ] || echo "$line" >> "$raw"
                   read -r rate p50 p99 p999 <<< "$(fields "$line")"
                   k=$size/$w
-                  if [ -z "${best[$k]:-}" ] || [ "$rate" -gt "${best[$k]}" ]; then best[$k]=$rate bestline[$k]="$p50 $p99 $p999"; fi
+                  rates[$k]+=" $rate" p50s[$k]+=" $p50" p99s[$k]+=" $p99" p999s[$k]+=" $p999"
                   if [ -z "${lo[$k]:-}" ] || [ "$rate" -lt "${lo[$k]}" ]; then lo[$k]=$rate; fi
                   if [ -z "${hi[$k]:-}" ] || [ "$rate" -gt "${hi[$k]}" ]; then hi[$k]=$rate; fi
                done
@@ -168,15 +178,16 @@ for mode in "${tls_modes[@]}"; do
          for size in $sizes; do
             for w in $windows; do
                k=$size/$w
-               [ -n "${best[$k]:-}" ] || continue
-               read -r p50 p99 p999 <<< "${bestline[$k]}"
+               [ -n "${rates[$k]:-}" ] || continue
+               # shellcheck disable=SC2086
+               rate=$(median ${rates[$k]}) p50=$(median ${p50s[$k]}) p99=$(median ${p99s[$k]}) p999=$(median ${p999s[$k]})
                spread=$([ "$repeat" -gt 1 ] && echo "${lo[$k]}–${hi[$k]}" || echo "-")
                printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
                   "$echo_impl" "$client_impl" "$codec" "$([ "$mode" = tls ] && echo yes || echo no)" \
-                  "$w" "$size" "${best[$k]}" "$spread" "$p50" "$p99" "$p999"
+                  "$w" "$size" "$rate" "$spread" "$p50" "$p99" "$p999"
             done
          done
-         unset best bestline lo hi
+         unset rates p50s p99s p999s lo hi
       done
    done
 done
