@@ -947,9 +947,7 @@ final class Connections implements HandshakeHandler.Links {
 
     /**
      * Hands everything queued on links to the sockets and waits up to {@code grace} until they
-     * took it; says how many messages were not sent. A closing node still answers what arrives
-     * (a monitor request for a port it killed, say), so what was queued while the links drained
-     * gets another pass while time is left.
+     * took it; says how many messages were not sent.
      */
     Unsent drain(Duration grace) {
         List<Link> links = new ArrayList<>();
@@ -962,37 +960,23 @@ final class Connections implements HandshakeHandler.Links {
                 waiting += rn.queue.size();
             }
         }
-        long deadline = System.nanoTime() + grace.toNanos();
-        long onLinks = unsent(links);
-        for (long before = -1; onLinks > 0 && onLinks != before && System.nanoTime() < deadline; ) {
-            before = onLinks;
-            awaitDrained(links, deadline);
-            onLinks = unsent(links);
-        }
-        return new Unsent(onLinks, waiting);
-    }
-
-    private static void awaitDrained(List<Link> links, long deadline) {
-        CompletableFuture<?>[] drains = links.stream().map(Link::drain).toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] drains = grace.isZero() ? new CompletableFuture<?>[0]
+                : links.stream().map(Link::drain).toArray(CompletableFuture[]::new);
         try {
-            CompletableFuture.allOf(drains).get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            CompletableFuture.allOf(drains).get(grace.toNanos(), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            log.debug("not every link drained in time");
+            log.debug("not every link drained within {}", grace);
         } catch (java.util.concurrent.ExecutionException e) {
             log.debug("draining failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Messages queued on live links; a link that died reports its loss through its monitors. */
-    private static long unsent(List<Link> links) {
-        long n = 0;
+        long onLinks = 0;
         for (Link l : links) {
             if (l.channel.isActive()) {
-                n += l.unsent();
+                onLinks += l.unsent(); // a link that died meanwhile reports its loss through its monitors
             }
         }
-        return n;
+        return new Unsent(onLinks, waiting);
     }
 }
