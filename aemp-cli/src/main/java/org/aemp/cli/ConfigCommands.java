@@ -36,7 +36,8 @@ final class ConfigCommands {
             "auth_offer", "auth_accept", "autocork", "nodelay", "secure",
             // Java-only keys; Perl nodes ignore them
             "handshake_timeout", "max_handshakes", "max_handshakes_per_address", "auth_failure_delay",
-            "liveness_timeout", "max_frame_elements", "decode_buffer_budget");
+            "liveness_timeout", "max_frame_elements", "decode_buffer_budget", "close_timeout", "link_busy_threshold",
+            "link_backlog_limit", "link_chunk_size", "mailbox_busy_messages", "mailbox_busy_bytes", "inline_callbacks");
 
     /** The characters of a generated secret (Perl's {@code nonce62}). */
     static final String SECRET_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -304,6 +305,20 @@ final class ConfigCommands {
                     + " (default 1000000; Java only).";
             case "decode_buffer_budget" -> "Sets decode_buffer_budget, the bytes all links together may hold for"
                     + " messages still arriving (default 4 times the frame limit, 256 MiB; Java only).";
+            case "close_timeout" -> "Sets close_timeout, how long closing waits for queued messages to be sent, in"
+                    + " seconds (default 5; Java only).";
+            case "link_busy_threshold" -> "Sets link_busy_threshold, the bytes queued on a link above which it is"
+                    + " busy (default 1 MiB; Java only).";
+            case "link_backlog_limit" -> "Sets link_backlog_limit, the bytes queued on a link at which a send fails"
+                    + " the link (default 16 MiB; Java only).";
+            case "link_chunk_size" -> "Sets link_chunk_size, the chunk size of large messages between Java nodes, in"
+                    + " bytes (default 65536; 0 turns chunking off; Java only).";
+            case "mailbox_busy_messages" -> "Sets mailbox_busy_messages, the messages waiting in a mailbox above which"
+                    + " its links stop reading (default 10000; Java only).";
+            case "mailbox_busy_bytes" -> "Sets mailbox_busy_bytes, the bytes of remote messages waiting in a mailbox"
+                    + " above which its links stop reading (default 8 MiB; Java only).";
+            case "inline_callbacks" -> "Sets inline_callbacks: if true, a callback for a message from another node"
+                    + " runs on the I/O thread that read it (default false; Java only).";
             default -> "Sets " + opt + ".";
         };
     }

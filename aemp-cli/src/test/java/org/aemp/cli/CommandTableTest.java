@@ -30,7 +30,9 @@ class CommandTableTest {
                         "autocork", "nodelay",
                         // Java only
                         "handshake_timeout", "max_handshakes", "max_handshakes_per_address", "auth_failure_delay",
-                        "liveness_timeout", "max_frame_elements", "decode_buffer_budget");
+                        "liveness_timeout", "max_frame_elements", "decode_buffer_budget", "close_timeout",
+                        "link_busy_threshold", "link_backlog_limit", "link_chunk_size", "mailbox_busy_messages",
+                        "mailbox_busy_bytes", "inline_callbacks");
     }
 
     @Test

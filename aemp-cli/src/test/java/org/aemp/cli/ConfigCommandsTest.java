@@ -7,9 +7,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.aemp.NodeConfig;
+import org.aemp.config.Profiles;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -444,5 +447,25 @@ class ConfigCommandsTest {
         assertThat(cli.run("help", "binds").out()).startsWith("Usage: aemp setbinds <list>   (also: binds)");
         assertThat(cli.run("help", "nosuch").status()).isEqualTo(2);
         assertThat(Files.exists(cli.rcPath())).isFalse();
+    }
+
+    /** The Java-only keys a profile takes, stored with the tool's set commands, reach the node's configuration. */
+    @Test
+    void theJavaOnlyKeysStoredWithSetCommandsConfigureANode() {
+        Cli.Result r = cli.run("profile", "p", "setclose_timeout", "2.5", "setlink_busy_threshold", "2097152",
+                "setlink_backlog_limit", "33554432", "setlink_chunk_size", "0", "setmailbox_busy_messages", "500",
+                "setmailbox_busy_bytes", "1048576", "setinline_callbacks", "1", "setliveness_timeout", "7");
+        assertThat(r.status()).as(r.err()).isZero();
+
+        NodeConfig c = NodeConfig.builder(Profiles.of(cli.rc(), () -> "host").configure(Map.of("profile", "p"))).build();
+
+        assertThat(c.closeTimeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(c.linkBusyThreshold()).isEqualTo(2_097_152);
+        assertThat(c.linkBacklogLimit()).isEqualTo(33_554_432);
+        assertThat(c.linkChunkSize()).isZero();
+        assertThat(c.mailboxBusyMessages()).isEqualTo(500);
+        assertThat(c.mailboxBusyBytes()).isEqualTo(1_048_576);
+        assertThat(c.inlineCallbacks()).isTrue();
+        assertThat(c.livenessTimeout()).isEqualTo(Duration.ofSeconds(7));
     }
 }
