@@ -28,8 +28,9 @@
 #   raw=FILE         also append every client's JSON line to FILE
 # Every echo node binds 127.0.0.1:* (a free port the OS picks), so parallel runs never collide.
 # The defaults warm both JVMs up. A fresh pair of JVMs can run a fifth faster or slower than the one
-# before (JIT, where the threads land on the 2 cores), so one run, or the best of a few, does not
-# reproduce; the median of five does, within 10%: see "Steady state" in benchmarks/README.md.
+# before, so one run, or the best of a few, does not reproduce; the median of five is steadier, but on
+# the 2-core machine a second run can still differ by more than a tenth in a cell: see "Steady state"
+# in benchmarks/README.md.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
