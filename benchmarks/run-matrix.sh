@@ -150,7 +150,7 @@ for mode in "${tls_modes[@]}"; do
          if [ "$mode" = tls ] && [ "$codec" = json ]; then continue; fi
          # every repetition gets a fresh echo node: its JIT compiles differently each time, and
          # that, more than the length of a run, is what makes one run differ from the next
-         declare -A rates=() p50s=() p99s=() p999s=() lo=() hi=()
+         declare -A rates=() p50s=() p99s=() p999s=()
          for _ in $(seq 1 "$repeat"); do
             start_echo "$echo_impl" "$codec" "$certfile"
             if [ "$echo_impl" = java ] && [ "$echo_warmup" -gt 0 ]; then
@@ -170,8 +170,6 @@ for mode in "${tls_modes[@]}"; do
                   read -r rate p50 p99 p999 <<< "$(fields "$line")"
                   k=$size/$w
                   rates[$k]+=" $rate" p50s[$k]+=" $p50" p99s[$k]+=" $p99" p999s[$k]+=" $p999"
-                  if [ -z "${lo[$k]:-}" ] || [ "$rate" -lt "${lo[$k]}" ]; then lo[$k]=$rate; fi
-                  if [ -z "${hi[$k]:-}" ] || [ "$rate" -gt "${hi[$k]}" ]; then hi[$k]=$rate; fi
                done
             done
             stop_echo
@@ -182,13 +180,15 @@ for mode in "${tls_modes[@]}"; do
                [ -n "${rates[$k]:-}" ] || continue
                # shellcheck disable=SC2086
                rate=$(median ${rates[$k]}) p50=$(median ${p50s[$k]}) p99=$(median ${p99s[$k]}) p999=$(median ${p999s[$k]})
-               spread=$([ "$repeat" -gt 1 ] && echo "${lo[$k]}–${hi[$k]}" || echo "-")
+               # shellcheck disable=SC2086
+               sorted=$(printf '%s\n' ${rates[$k]} | sort -n)
+               spread=$([ "$repeat" -gt 1 ] && echo "$(head -1 <<< "$sorted")–$(tail -1 <<< "$sorted")" || echo "-")
                printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
                   "$echo_impl" "$client_impl" "$codec" "$([ "$mode" = tls ] && echo yes || echo no)" \
                   "$w" "$size" "$rate" "$spread" "$p50" "$p99" "$p999"
             done
          done
-         unset rates p50s p99s p999s lo hi
+         unset rates p50s p99s p999s
       done
    done
 done
