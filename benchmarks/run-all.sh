@@ -20,7 +20,10 @@
 #   systems="pekko erlang"   which anchors to run
 #   variants="default inline"   AEMP cells as configured by default, and again with inline callbacks
 #                 (java_args=inline=1: NodeConfig.inlineCallbacks on the Java side); rows "(inline)"
-#   jar=... perl_dir=... java_opts=...   passed to run-matrix.sh
+#   java_opts="-Xms512m -Xmx512m -XX:+AlwaysPreTouch"   JVM options of every JVM in the run: the AEMP
+#                 programs (run-matrix.sh's java_opts) and Pekko's (run-anchors.sh's JAVA_OPTS), so both
+#                 JVMs run alike (run-anchors.sh alone gives Pekko -Xms512m -Xmx512m)
+#   jar=... perl_dir=...   passed to run-matrix.sh
 #   out=FILE      also write the table to FILE
 # Cells (16-byte payload unless said): Java<->Java json, cbor, kryo at windows 1, 10, 100, and kryo at
 # window 100 with 1 KiB; Java echo <- Perl client, Perl echo <- Java client and Perl<->Perl, json and
@@ -31,15 +34,17 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 rounds=5 quick=0 anchors=$here/../../shared/anchors systems="pekko erlang" out= variants="default inline"
+java_opts="-Xms512m -Xmx512m -XX:+AlwaysPreTouch"
 matrix_args=(repeat=1) # one fresh pair of processes per cell and round, as the anchors get
 for arg in "$@"; do
    case $arg in
       rounds=*) rounds=${arg#*=} ;;  quick=*) quick=${arg#*=} ;;  anchors=*) anchors=${arg#*=} ;;
       systems=*) systems=${arg#*=} ;;  out=*) out=${arg#*=} ;;  variants=*) variants=${arg#*=} ;;
-      jar=*|perl_dir=*|java_opts=*) matrix_args+=("$arg") ;;
+      java_opts=*) java_opts=${arg#*=} ;;  jar=*|perl_dir=*) matrix_args+=("$arg") ;;
       *) echo "unknown argument '$arg'" >&2; exit 2 ;;
    esac
 done
+matrix_args+=("java_opts=$java_opts")
 if [ "$quick" = 1 ]; then
    rounds=1
    matrix_args+=(n_java=20000 n_java_w1=5000 n_perl=3000 java_warmup=20000 echo_warmup=50000)
@@ -78,7 +83,7 @@ for r in $(seq 1 "$rounds"); do
       } | relabel >> "$tmp/aemp.md"
    done
    say "round $r: anchors $systems (load $(load1))"
-   SYSTEMS=$systems REPEAT=1 "$anchors/run-anchors.sh" >> "$tmp/anchors.jsonl" 2>> "$tmp/anchors.err" \
+   SYSTEMS=$systems REPEAT=1 JAVA_OPTS="$java_opts" "$anchors/run-anchors.sh" >> "$tmp/anchors.jsonl" 2>> "$tmp/anchors.err" \
       || { say "run-anchors.sh failed:"; tail -20 "$tmp/anchors.err" >&2; }
 done
 end_s=$(date +%s.%N) load_after=$(load1) jiffies1=$(busy_jiffies)
@@ -92,7 +97,7 @@ cpu_model=$(grep -m1 '^model name' /proc/cpuinfo | sed 's/.*: //')
 hz=$(getconf CLK_TCK)
 
 perl -MJSON::PP -MList::Util=min,max -e '
-   my ($md, $jsonl, $rounds, $quick, $date, $nproc, $cpu, $kernel, $java, $perlv, $erl, $lb, $la, $wall, $foreign, $cmd) = @ARGV;
+   my ($md, $jsonl, $rounds, $quick, $date, $nproc, $cpu, $kernel, $java, $perlv, $erl, $lb, $la, $wall, $foreign, $cmd, $jopts) = @ARGV;
    my (%rate, %p50, %p99);   # cell key => [values per round]
    sub add { my ($k, $rate, $p50, $p99) = @_; push @{$rate{$k}}, $rate; push @{$p50{$k}}, $p50; push @{$p99{$k}}, $p99 }
    open my $f, "<", $md or die "$md: $!";
@@ -129,6 +134,7 @@ perl -MJSON::PP -MList::Util=min,max -e '
    sub median_p50 { median @{$p50{$_[0]}} }
    print "## Round trips on this machine, $date\n\n";
    print "Machine: $nproc cores ($cpu), Linux $kernel, $java, Perl $perlv with AnyEvent::MP 2.02, Erlang/OTP $erl.\n";
+   print "JVM options of every JVM (AEMP and Pekko): `$jopts`.\n";
    printf "Load (1 min) %s before, %s after; other processes used %.2f cores on average during the %.0f s run.\n", $lb, $la, $foreign, $wall;
    print "Command: `$cmd`", ($quick ? " (quick=1: short runs, a check that everything works; the figures are not steady)" : ""), ".\n";
    print "Loopback, one echo process and one client process per cell. Each cell: the median of $rounds round(s), AEMP and anchors\n";
@@ -182,4 +188,4 @@ perl -MJSON::PP -MList::Util=min,max -e '
   "$(awk -v a="$start_s" -v b="$end_s" 'BEGIN { print b - a }')" \
   "$(awk -v j0="$jiffies0" -v j1="$jiffies1" -v hz="$hz" -v c0="$cpu0" -v c1="$cpu1" -v a="$start_s" -v b="$end_s" \
       'BEGIN { f = ((j1 - j0) / hz - (c1 - c0)) / (b - a); print (f < 0 ? 0 : f) }')" \
-  "benchmarks/run-all.sh $*" | if [ -n "$out" ]; then tee "$out"; else cat; fi
+  "benchmarks/run-all.sh $*" "$java_opts" | if [ -n "$out" ]; then tee "$out"; else cat; fi

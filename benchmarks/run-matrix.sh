@@ -14,14 +14,17 @@
 #                    median of the runs (msgs/s and each RTT percentile on its own) and the spread
 #                    (lowest-highest) of the rates
 #   n_java=1000000   messages per Java-to-Java row at window 10 and up
-#   n_java_w1=50000  messages per Java-to-Java row at window 1
+#   n_java_w1=100000 messages per Java-to-Java row at window 1
 #   n_perl=100000    messages per row with a Perl side at window 10 and up
 #   n_perl_w1=30000  messages per row with a Perl side at window 1
 #   java_warmup=300000  untimed round trips a Java client makes first at windows 10 and up (its JIT must
 #                    be warm: a cold client competes with the C2 compiler for the 2 cores and undersells
-#                    either peer); java_warmup_w1=50000 at window 1
+#                    either peer); java_warmup_w1=100000 at window 1
 #   echo_warmup=500000  untimed round trips (window 100, 16 bytes) every Java echo node gets first
-#   java_opts=...    extra JVM options for both Java programs (JAVA_OPTS)
+#   java_opts="-Xms512m -Xmx512m -XX:+AlwaysPreTouch"   JVM options of both Java programs (JAVA_OPTS):
+#                    the heap the anchors give Pekko, touched once at start, so that no page of it is
+#                    touched for the first time while a run is timed (on the 2-core VM that first touch
+#                    cost window 100 about a quarter of its rate: see "Steady state" in benchmarks/README.md)
 #   java_args=...    extra key=value arguments for both Java programs, e.g. java_args=inline=1
 #   jar=...          the program (default: benchmarks/target/aemp-bench.jar next to this script)
 #   perl_dir=...     folder of echo-node.pl and client.pl (default: ../shared/interop/perl next to the project)
@@ -41,13 +44,13 @@ codecs=${CODECS:-"json cbor kryo"}
 pairs=${PAIRS:-"java:java java:perl perl:java perl:perl"}
 repeat=${REPEAT:-5}
 n_java=${N_JAVA:-1000000}
-n_java_w1=${N_JAVA_W1:-50000}
+n_java_w1=${N_JAVA_W1:-100000}
 n_perl=${N_PERL:-100000}
 n_perl_w1=${N_PERL_W1:-30000}
 java_warmup=${JAVA_WARMUP:-300000}
-java_warmup_w1=${JAVA_WARMUP_W1:-50000}
+java_warmup_w1=${JAVA_WARMUP_W1:-100000}
 echo_warmup=${ECHO_WARMUP:-500000}
-java_opts=${JAVA_OPTS:-}
+java_opts=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch}
 java_args=${JAVA_ARGS:-}
 jar=${JAR:-$here/target/aemp-bench.jar}
 perl_dir=${PERL_DIR:-$here/../../shared/interop/perl}
