@@ -24,7 +24,7 @@
 #   java_opts="-Xms512m -Xmx512m -XX:+AlwaysPreTouch"   JVM options of both Java programs (JAVA_OPTS):
 #                    the heap the anchors give Pekko, touched once at start, so that no page of it is
 #                    touched for the first time while a run is timed (on the 2-core VM that first touch
-#                    cost window 100 about a quarter of its rate: see "Steady state" in benchmarks/README.md)
+#                    cost window 100 about a third of its rate: see "Steady state" in benchmarks/README.md)
 #   java_args=...    extra key=value arguments for both Java programs, e.g. java_args=inline=1
 #   jar=...          the program (default: benchmarks/target/aemp-bench.jar next to this script)
 #   perl_dir=...     folder of echo-node.pl and client.pl (default: ../shared/interop/perl next to the project)
