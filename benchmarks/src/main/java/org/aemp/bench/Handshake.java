@@ -38,7 +38,7 @@ final class Handshake {
     /**
      * The warm-up: 5,000 handshakes, so that the handshake's code is compiled (C2) before timing
      * starts. After only 200 most of it still ran in the interpreter or C1, and each step of the
-     * handshake took 30-400 µs instead of a few (first reply p50 3.5 ms instead of 1.5 ms plain).
+     * handshake took 30-400 µs instead of a few (first reply p50 3.5 ms instead of 1.2 ms plain).
      */
     static final Map<String, String> DEFAULTS = Map.of("n", "500", "warmup", "5000", "modes", "plain,tls");
     private static final Duration LIMIT = Duration.ofSeconds(10);
