@@ -60,7 +60,10 @@ public final class LogForwarding implements Guard {
         return node;
     }
 
-    /** The catcher ports records are forwarded to now. */
+    /**
+     * The catcher ports records are forwarded to now: a record logged once a port is listed here is
+     * forwarded to it (if its level is wanted).
+     */
     public List<PortId> catchers() {
         return catchers.values().stream().filter(s -> !s.isClosed()).map(s -> s.catcher).toList();
     }
@@ -76,7 +79,9 @@ public final class LogForwarding implements Guard {
      */
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            closed = true; // a connect under way finishes first, so the loop below sees its catcher
+        }
         registration.close();
         for (Subscription s : List.copyOf(catchers.values())) {
             detach(s, "forwarding closed");
@@ -133,8 +138,8 @@ public final class LogForwarding implements Guard {
                 return;
             }
             s = new Subscription(this, node, port, level, limits);
+            LogTap.attach(s); // forwarding starts here; the port is listed only after that
             catchers.put(port, s);
-            LogTap.attach(s);
         }
         Subscription sub = s;
         s.started(node.monitor(port, reason -> detach(sub, reason)));

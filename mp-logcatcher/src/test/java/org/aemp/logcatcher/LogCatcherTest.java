@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import org.aemp.Node;
@@ -210,6 +213,52 @@ class LogCatcherTest {
                 .hasMessageContaining("invalid log level String x");
     }
 
+    /**
+     * A port listed in {@link LogForwarding#catchers()} gets the records logged from then on.
+     * Regression: the port used to be listed before forwarding to it was set up, and a record logged
+     * in between was lost ({@link #aSecondCatchReplacesTheFirst} failed that way once in CI). The
+     * test holds LogTap's lock, which stalls the connect inside that set-up, so the window stays
+     * open until it lets go; a second thread logs the moment the port is listed.
+     */
+    @Test
+    void aListedPortGetsTheNextRecord() throws Exception {
+        Node[] n = network();
+        LogForwarding forwarding = LogCatcher.serve(n[1]);
+        forgetClosedNodes(); // so that no catcher of an earlier test keeps warnings wanted
+        Probe<List<Object>> got = new Probe<>();
+        PortId port = n[0].newPort((ctx, m) -> {
+            if ("test.app".equals(m.get(1))) {
+                got.put(m);
+            }
+        });
+        CompletableFuture<Void> logger = CompletableFuture.runAsync(() -> {
+            await(() -> forwarding.catchers().contains(port), "the port to be listed");
+            app.warn("logged-when-listed");
+        });
+        synchronized (LogTap.class) { // LogTap.recompute() needs it
+            n[0].send(n[1].nodePort(), LogCatcher.CONNECT, 0, port.toString(), "warn");
+            await(LogCatcherTest::aThreadWaitsInRecompute, "the connect to reach LogTap.recompute");
+        }
+        logger.get(20, TimeUnit.SECONDS);
+        assertThat(got.next().get(3)).isEqualTo("logged-when-listed");
+    }
+
+    /** Stops the forwarding of nodes closed by earlier tests, which would otherwise wait for their next report. */
+    private static void forgetClosedNodes() {
+        for (Subscription s : LogTap.subscriptions()) {
+            if (s.node.isClosed()) {
+                s.owner.detach(s, "closed by an earlier test");
+            }
+        }
+    }
+
+    private static boolean aThreadWaitsInRecompute() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .anyMatch(e -> e.getKey().getState() == Thread.State.BLOCKED && Arrays.stream(e.getValue())
+                        .anyMatch(f -> f.getClassName().equals(LogTap.class.getName())
+                                && f.getMethodName().equals("recompute")));
+    }
+
     /** The serving side's wire shape, as a raw port on the catching node sees it. */
     @Test
     void connectGetsPerlShapedRecordsAndRepeatedConnectsChangeTheLevel() {
@@ -235,7 +284,7 @@ class LogCatcherTest {
 
         // the same port again, at debug: one subscription, each record once
         n[0].send(n[1].nodePort(), LogCatcher.CONNECT, 0, port.toString(), 8);
-        await(() -> LogTap.subscriptions().stream()
+        await(() -> LogTap.isEnabled(LogLevel.DEBUG) && LogTap.subscriptions().stream()
                 .anyMatch(s -> s.catcher.equals(port) && s.level() == 8), "the level change");
         assertThat(forwarding.catchers()).containsExactly(port);
         app.debug("debug-once");
