@@ -20,9 +20,11 @@
 #   systems="pekko erlang"   which anchors to run
 #   variants="default inline"   AEMP cells as configured by default, and again with inline callbacks
 #                 (java_args=inline=1: NodeConfig.inlineCallbacks on the Java side); rows "(inline)"
-#   java_opts="-Xms512m -Xmx512m -XX:+AlwaysPreTouch"   JVM options of every JVM in the run: the AEMP
+#   java_opts="-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC"   JVM options of every JVM in the run: the AEMP
 #                 programs (run-matrix.sh's java_opts) and Pekko's (run-anchors.sh's JAVA_OPTS), so both
 #                 JVMs run alike (run-anchors.sh alone gives Pekko -Xms512m -Xmx512m)
+#   pin=1         every echo process (AEMP's, Perl's, Pekko's, Erlang's) on CPU 1, every client on CPU 0,
+#                 through benchmarks/pin/ in PATH (see pin-role there and run-matrix.sh); pin=0: unpinned
 #   jar=... perl_dir=...   passed to run-matrix.sh
 #   out=FILE      also write the table to FILE
 # Cells (16-byte payload unless said): Java<->Java json, cbor, kryo at windows 1, 10, 100, and kryo at
@@ -31,20 +33,30 @@
 # The message counts and warm-ups are run-matrix.sh's defaults (chosen to reach a steady state; see
 # benchmarks/README.md); the anchors use theirs (N1=20000, NW=200000) unless N1/NW are set.
 set -euo pipefail
+say() { echo "# $*" >&2; }
 
 here=$(cd "$(dirname "$0")" && pwd)
-rounds=5 quick=0 anchors=$here/../../shared/anchors systems="pekko erlang" out= variants="default inline"
-java_opts="-Xms512m -Xmx512m -XX:+AlwaysPreTouch"
+rounds=5 quick=0 anchors=$here/../../shared/anchors systems="pekko erlang" out= variants="default inline" pin=1
+java_opts="-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC"
 matrix_args=(repeat=1) # one fresh pair of processes per cell and round, as the anchors get
 for arg in "$@"; do
    case $arg in
       rounds=*) rounds=${arg#*=} ;;  quick=*) quick=${arg#*=} ;;  anchors=*) anchors=${arg#*=} ;;
       systems=*) systems=${arg#*=} ;;  out=*) out=${arg#*=} ;;  variants=*) variants=${arg#*=} ;;
-      java_opts=*) java_opts=${arg#*=} ;;  jar=*|perl_dir=*) matrix_args+=("$arg") ;;
+      java_opts=*) java_opts=${arg#*=} ;;  pin=*) pin=${arg#*=} ;;  jar=*|perl_dir=*) matrix_args+=("$arg") ;;
       *) echo "unknown argument '$arg'" >&2; exit 2 ;;
    esac
 done
-matrix_args+=("java_opts=$java_opts")
+matrix_args+=("java_opts=$java_opts" "pin=$pin")
+pinning="none: the scheduler places every process"
+if [ "$pin" = 1 ]; then
+   if [ "$(nproc)" -ge 2 ] && command -v taskset > /dev/null; then
+      export PATH=$here/pin:$PATH # the anchors' java, erl and perl too
+      pinning="every echo process on CPU ${PIN_ECHO_CPUS:-1}, every client on CPU ${PIN_CLIENT_CPUS:-0} (benchmarks/pin/pin-role)"
+   else
+      say "pin=1 needs 2 CPUs and taskset: running unpinned"
+   fi
+fi
 if [ "$quick" = 1 ]; then
    rounds=1
    matrix_args+=(n_java=20000 n_java_w1=5000 n_perl=3000 java_warmup=20000 echo_warmup=50000)
@@ -56,7 +68,6 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-say() { echo "# $*" >&2; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 busy_jiffies() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; }
 # CPU seconds of this script's finished children (user + sys), from bash's times: run in this shell
@@ -97,7 +108,7 @@ cpu_model=$(grep -m1 '^model name' /proc/cpuinfo | sed 's/.*: //')
 hz=$(getconf CLK_TCK)
 
 perl -MJSON::PP -MList::Util=min,max -e '
-   my ($md, $jsonl, $rounds, $quick, $date, $nproc, $cpu, $kernel, $java, $perlv, $erl, $lb, $la, $wall, $foreign, $cmd, $jopts) = @ARGV;
+   my ($md, $jsonl, $rounds, $quick, $date, $nproc, $cpu, $kernel, $java, $perlv, $erl, $lb, $la, $wall, $foreign, $cmd, $jopts, $pinning) = @ARGV;
    my (%rate, %p50, %p99);   # cell key => [values per round]
    sub add { my ($k, $rate, $p50, $p99) = @_; push @{$rate{$k}}, $rate; push @{$p50{$k}}, $p50; push @{$p99{$k}}, $p99 }
    open my $f, "<", $md or die "$md: $!";
@@ -134,7 +145,7 @@ perl -MJSON::PP -MList::Util=min,max -e '
    sub median_p50 { median @{$p50{$_[0]}} }
    print "## Round trips on this machine, $date\n\n";
    print "Machine: $nproc cores ($cpu), Linux $kernel, $java, Perl $perlv with AnyEvent::MP 2.02, Erlang/OTP $erl.\n";
-   print "JVM options of every JVM (AEMP and Pekko): `$jopts`.\n";
+   print "JVM options of every JVM (AEMP and Pekko): `$jopts`. Processes pinned: $pinning.\n";
    printf "Load (1 min) %s before, %s after; other processes used %.2f cores on average during the %.0f s run.\n", $lb, $la, $foreign, $wall;
    print "Command: `$cmd`", ($quick ? " (quick=1: short runs, a check that everything works; the figures are not steady)" : ""), ".\n";
    print "Loopback, one echo process and one client process per cell. Each cell: the median of $rounds round(s), AEMP and anchors\n";
@@ -188,4 +199,4 @@ perl -MJSON::PP -MList::Util=min,max -e '
   "$(awk -v a="$start_s" -v b="$end_s" 'BEGIN { print b - a }')" \
   "$(awk -v j0="$jiffies0" -v j1="$jiffies1" -v hz="$hz" -v c0="$cpu0" -v c1="$cpu1" -v a="$start_s" -v b="$end_s" \
       'BEGIN { f = ((j1 - j0) / hz - (c1 - c0)) / (b - a); print (f < 0 ? 0 : f) }')" \
-  "benchmarks/run-all.sh $*" "$java_opts" | if [ -n "$out" ]; then tee "$out"; else cat; fi
+  "benchmarks/run-all.sh $*" "$java_opts" "$pinning" | if [ -n "$out" ]; then tee "$out"; else cat; fi

@@ -21,19 +21,25 @@
 #                    be warm: a cold client competes with the C2 compiler for the 2 cores and undersells
 #                    either peer); java_warmup_w1=100000 at window 1
 #   echo_warmup=500000  untimed round trips (window 100, 16 bytes) every Java echo node gets first
-#   java_opts="-Xms512m -Xmx512m -XX:+AlwaysPreTouch"   JVM options of both Java programs (JAVA_OPTS):
-#                    the heap the anchors give Pekko, touched once at start, so that no page of it is
-#                    touched for the first time while a run is timed (on the 2-core VM that first touch
-#                    cost window 100 about a third of its rate: see "Steady state" in benchmarks/README.md)
+#   java_opts="-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC"   JVM options of both Java programs
+#                    (JAVA_OPTS): the heap the anchors give Pekko, touched once at start, so that no page
+#                    of it is touched for the first time while a run is timed (on the 2-core VM that first
+#                    touch cost window 100 about a third of its rate), and the collector a JVM picks on
+#                    any machine of two or more CPUs (pinned to one, it would pick the serial one): see
+#                    "Steady state" in benchmarks/README.md
 #   java_args=...    extra key=value arguments for both Java programs, e.g. java_args=inline=1
+#   pin=1            every echo node on CPU 1, every client on CPU 0 (taskset, through benchmarks/pin/ in
+#                    PATH; PIN_ECHO_CPUS and PIN_CLIENT_CPUS choose other CPUs); pin=0: where the
+#                    scheduler puts them. Needs 2 CPUs and taskset (util-linux), else runs unpinned. On
+#                    the 2-core VM, unpinned pairs of processes differed by a fifth from one to the next
+#                    and two runs of the matrix by up to a fifth in a cell; pinned, they repeat (see
+#                    "Steady state" in benchmarks/README.md)
 #   jar=...          the program (default: benchmarks/target/aemp-bench.jar next to this script)
 #   perl_dir=...     folder of echo-node.pl and client.pl (default: ../shared/interop/perl next to the project)
 #   raw=FILE         also append every client's JSON line to FILE
 # Every echo node binds 127.0.0.1:* (a free port the OS picks), so parallel runs never collide.
-# The defaults warm both JVMs up. A fresh pair of JVMs can run a fifth faster or slower than the one
-# before, so one run, or the best of a few, does not reproduce; the median of five is steadier, but on
-# the 2-core machine a second run can still differ by more than a tenth in a cell: see "Steady state"
-# in benchmarks/README.md.
+# The defaults warm both JVMs up and pin the two processes to a core each; the table shows the median
+# of five fresh pairs of processes: see "Steady state" in benchmarks/README.md for why each of these.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,8 +56,9 @@ n_perl_w1=${N_PERL_W1:-30000}
 java_warmup=${JAVA_WARMUP:-300000}
 java_warmup_w1=${JAVA_WARMUP_W1:-100000}
 echo_warmup=${ECHO_WARMUP:-500000}
-java_opts=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch}
+java_opts=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC}
 java_args=${JAVA_ARGS:-}
+pin=${PIN:-1}
 jar=${JAR:-$here/target/aemp-bench.jar}
 perl_dir=${PERL_DIR:-$here/../../shared/interop/perl}
 raw=${RAW:-}
@@ -63,6 +70,7 @@ for arg in "$@"; do
       n_perl_w1=*) n_perl_w1=${arg#*=} ;;  java_warmup=*) java_warmup=${arg#*=} ;;
       java_warmup_w1=*) java_warmup_w1=${arg#*=} ;;  echo_warmup=*) echo_warmup=${arg#*=} ;;
       java_opts=*) java_opts=${arg#*=} ;;  java_args=*) java_args=${arg#*=} ;;  jar=*) jar=${arg#*=} ;;  perl_dir=*) perl_dir=${arg#*=} ;;
+      pin=*) pin=${arg#*=} ;;
       raw=*) raw=${arg#*=} ;;
       *) echo "unknown argument '$arg'" >&2; exit 2 ;;
    esac
@@ -73,6 +81,13 @@ done
 # the peers read these from the environment too: only the arguments given here may count
 unset AEMP_CERT AEMP_FRAMING AEMP_NODEID AEMP_BIND AEMP_SEEDS AEMP_TARGET_PORT AEMP_N AEMP_WINDOW AEMP_SIZE \
       AEMP_AUTH_OFFER AEMP_AUTH_ACCEPT AEMP_SECRET
+if [ "$pin" = 1 ]; then
+   if [ "$(nproc)" -ge 2 ] && command -v taskset > /dev/null; then
+      PATH=$here/pin:$PATH # java, perl: benchmarks/pin/pin-role, which pins echo nodes and clients
+   else
+      echo "pin=1 needs 2 CPUs and taskset: running unpinned" >&2
+   fi
+fi
 have_perl=0
 if [ -n "${AEMP_PERL5LIB:-}" ]; then have_perl=1; else echo "AEMP_PERL5LIB not set: Perl rows skipped" >&2; fi
 
