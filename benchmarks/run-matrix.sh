@@ -21,6 +21,9 @@
 #                    be warm: a cold client competes with the C2 compiler for the 2 cores and undersells
 #                    either peer); java_warmup_w1=100000 at window 1
 #   echo_warmup=500000  untimed round trips (window 100, 16 bytes) every Java echo node gets first
+#   perl_echo_warmup=0  then, where the client is Perl, as many untimed round trips (window 100, 16
+#                    bytes) from a Perl client, so that the echo node has compiled what Perl's messages
+#                    need before a Perl client's timed runs
 #   java_opts="-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC"   JVM options of both Java programs
 #                    (JAVA_OPTS): the heap the anchors give Pekko, touched once at start, so that no page
 #                    of it is touched for the first time while a run is timed (on the 2-core VM that first
@@ -56,6 +59,7 @@ n_perl_w1=${N_PERL_W1:-30000}
 java_warmup=${JAVA_WARMUP:-300000}
 java_warmup_w1=${JAVA_WARMUP_W1:-100000}
 echo_warmup=${ECHO_WARMUP:-500000}
+perl_echo_warmup=${PERL_ECHO_WARMUP:-0}
 java_opts=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC}
 java_args=${JAVA_ARGS:-}
 pin=${PIN:-1}
@@ -69,6 +73,7 @@ for arg in "$@"; do
       n_java=*) n_java=${arg#*=} ;;  n_java_w1=*) n_java_w1=${arg#*=} ;;  n_perl=*) n_perl=${arg#*=} ;;
       n_perl_w1=*) n_perl_w1=${arg#*=} ;;  java_warmup=*) java_warmup=${arg#*=} ;;
       java_warmup_w1=*) java_warmup_w1=${arg#*=} ;;  echo_warmup=*) echo_warmup=${arg#*=} ;;
+      perl_echo_warmup=*) perl_echo_warmup=${arg#*=} ;;
       java_opts=*) java_opts=${arg#*=} ;;  java_args=*) java_args=${arg#*=} ;;  jar=*) jar=${arg#*=} ;;  perl_dir=*) perl_dir=${arg#*=} ;;
       pin=*) pin=${arg#*=} ;;
       raw=*) raw=${arg#*=} ;;
@@ -173,6 +178,9 @@ for mode in "${tls_modes[@]}"; do
             start_echo "$echo_impl" "$codec" "$certfile"
             if [ "$echo_impl" = java ] && [ "$echo_warmup" -gt 0 ]; then
                run_client java "$echo_warmup" 100 16 "$codec" "$certfile" 0 > /dev/null # warm the echo node's JIT up
+            fi
+            if [ "$echo_impl" = java ] && [ "$client_impl" = perl ] && [ "$perl_echo_warmup" -gt 0 ]; then
+               run_client perl "$perl_echo_warmup" 100 16 "$codec" "$certfile" > /dev/null
             fi
             for size in $sizes; do
                for w in $windows; do
