@@ -33,10 +33,11 @@
 #   java_args=...    extra key=value arguments for both Java programs, e.g. java_args=inline=1
 #   pin=1            every echo node on CPU 1, every client on CPU 0 (taskset, through benchmarks/pin/ in
 #                    PATH; PIN_ECHO_CPUS and PIN_CLIENT_CPUS choose other CPUs); pin=0: where the
-#                    scheduler puts them. Needs 2 CPUs and taskset (util-linux), else runs unpinned. On
-#                    the 2-core VM, unpinned pairs of processes differed by a fifth from one to the next
-#                    and two runs of the matrix by up to a fifth in a cell; pinned, they repeat (see
-#                    "Steady state" in benchmarks/README.md)
+#                    scheduler puts them. Needs 2 CPUs and taskset (util-linux), else runs unpinned. Each
+#                    process gets a core, as two nodes on two machines do, and the scheduler's choice
+#                    of core (a wake-up across cores costs about 5 µs on the 2-core VM) no longer
+#                    varies from run to run; the machine's own slow spells still do (see "Steady
+#                    state" in benchmarks/README.md)
 #   jar=...          the program (default: benchmarks/target/aemp-bench.jar next to this script)
 #   perl_dir=...     folder of echo-node.pl and client.pl (default: ../shared/interop/perl next to the project)
 #   raw=FILE         also append every client's JSON line to FILE
