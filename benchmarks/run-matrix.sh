@@ -21,9 +21,11 @@
 #                    be warm: a cold client competes with the C2 compiler for the 2 cores and undersells
 #                    either peer); java_warmup_w1=100000 at window 1
 #   echo_warmup=500000  untimed round trips (window 100, 16 bytes) every Java echo node gets first
-#   perl_echo_warmup=0  then, where the client is Perl, as many untimed round trips (window 100, 16
-#                    bytes) from a Perl client, so that the echo node has compiled what Perl's messages
-#                    need before a Perl client's timed runs
+#   perl_echo_warmup=100000  then, where the client is Perl, as many untimed round trips (window 100,
+#                    16 bytes) from a Perl client, so that the echo node has compiled what Perl's messages
+#                    need before a Perl client's timed runs (without it, pinned to one core, the echo
+#                    node's JIT compiled those paths during the window-1 run: p99 311-435 µs instead of
+#                    100-119, a third fewer round trips; benchmarks/README.md, "Steady state")
 #   java_opts="-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC"   JVM options of both Java programs
 #                    (JAVA_OPTS): the heap the anchors give Pekko, touched once at start, so that no page
 #                    of it is touched for the first time while a run is timed (on the 2-core VM that first
@@ -60,7 +62,7 @@ n_perl_w1=${N_PERL_W1:-30000}
 java_warmup=${JAVA_WARMUP:-300000}
 java_warmup_w1=${JAVA_WARMUP_W1:-100000}
 echo_warmup=${ECHO_WARMUP:-500000}
-perl_echo_warmup=${PERL_ECHO_WARMUP:-0}
+perl_echo_warmup=${PERL_ECHO_WARMUP:-100000}
 java_opts=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC}
 java_args=${JAVA_ARGS:-}
 pin=${PIN:-1}
