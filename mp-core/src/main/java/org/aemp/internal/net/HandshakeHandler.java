@@ -46,9 +46,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         void authenticated(HandshakeHandler handshake, Handshake.Peer peer);
 
         /**
-         * Our auth line went out on a connection the peer dialled, whose greeting claimed
-         * {@code claimedNode}: from now on the peer may take the connection. Followed by
-         * {@link #authenticated} or {@link #ended}, on the same event loop.
+         * Our auth line is about to go out on a connection the peer dialled, whose greeting claimed
+         * {@code claimedNode}: from then on the peer may take the connection. Called before the
+         * write, so that anything which follows from the line being seen finds the answer. Followed
+         * by {@link #authenticated} or {@link #ended}, on the same event loop.
          */
         default void answered(String claimedNode, HandshakeHandler handshake) {
         }
@@ -198,10 +199,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                             Handshake.Fault.REFUSED));
                     return;
                 }
-                ctx.writeAndFlush(Unpooled.wrappedBuffer(s.bytes()));
-                if (!isOutgoing()) {
+                if (!isOutgoing()) { // before the write: once the line is out, a dial decided must see it
                     links.answered(machine.claimedNode(), this);
                 }
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(s.bytes()));
             } else if (a instanceof Handshake.Claim c) {
                 CompletableFuture<String> verdict = links.check(c.nodeId(), this).toCompletableFuture();
                 if (verdict.isDone()) {
