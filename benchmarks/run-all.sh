@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run-all.sh - the performance table of the README in one command: every AEMP pairing the goals of
 # issue #13 name, and the anchors (Apache Pekko, Erlang/OTP distribution), in one session on this
-# machine, interleaved round by round, the median of N rounds per cell, printed as ONE Markdown table with
+# machine, interleaved round by round, the mean of N rounds per cell, printed as ONE Markdown table with
 # the machine, the load, and the ratios the goals ask for.
 #
 # Usage:  AEMP_PERL5LIB=<AnyEvent::MP 2.02 lib> benchmarks/run-all.sh [anchors=<anchors folder>] [key=value...]
@@ -13,8 +13,11 @@
 #
 # Keys:
 #   rounds=5      rounds; each runs every cell once (a fresh pair of processes), AEMP cells then the anchors;
-#                 a cell shows the median of its rounds (rate, p50 and p99 each on its own), so AEMP and
-#                 the anchors get the same number of tries and one lucky or unlucky round does not count
+#                 a cell shows the mean rate of its rounds and the median of their p50 and p99, so AEMP
+#                 and the anchors get the same number of tries. The rate is a mean, not a median: some
+#                 pairs run at one of two speeds for their whole life (pinned Perl pairs; benchmarks/
+#                 README.md, "Steady state"), and the median of five such rounds jumps from one speed
+#                 to the other when one round changes sides, where the mean moves by a fifth of the gap
 #   quick=1       a short check that everything runs: 1 round, small message counts (figures not comparable)
 #   anchors=DIR   the anchors folder (with run-anchors.sh, pekko/, erlang/)
 #   systems="pekko erlang"   which anchors to run
@@ -27,6 +30,8 @@
 #                 through benchmarks/pin/ in PATH (see pin-role there and run-matrix.sh); pin=0: unpinned
 #   jar=... perl_dir=...   passed to run-matrix.sh
 #   out=FILE      also write the table to FILE
+#   keep=DIR      also keep every round's figures there: aemp.md (run-matrix.sh's rows, one per cell and
+#                 round) and anchors.jsonl (the anchors' JSON lines), to compare two runs round by round
 # Cells (16-byte payload unless said): Java<->Java json, cbor, kryo at windows 1, 10, 100, and kryo at
 # window 100 with 1 KiB; Java echo <- Perl client, Perl echo <- Java client and Perl<->Perl, json and
 # cbor, windows 1, 10, 100; the anchors' cells (window 1 / 16 B, window 100 / 16 B and 1 KiB).
@@ -36,13 +41,13 @@ set -euo pipefail
 say() { echo "# $*" >&2; }
 
 here=$(cd "$(dirname "$0")" && pwd)
-rounds=5 quick=0 anchors=$here/../../shared/anchors systems="pekko erlang" out= variants="default inline" pin=1
+rounds=5 quick=0 anchors=$here/../../shared/anchors systems="pekko erlang" out= keep= variants="default inline" pin=1
 java_opts="-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC"
 matrix_args=(repeat=1) # one fresh pair of processes per cell and round, as the anchors get
 for arg in "$@"; do
    case $arg in
       rounds=*) rounds=${arg#*=} ;;  quick=*) quick=${arg#*=} ;;  anchors=*) anchors=${arg#*=} ;;
-      systems=*) systems=${arg#*=} ;;  out=*) out=${arg#*=} ;;  variants=*) variants=${arg#*=} ;;
+      systems=*) systems=${arg#*=} ;;  out=*) out=${arg#*=} ;;  keep=*) keep=${arg#*=} ;;  variants=*) variants=${arg#*=} ;;
       java_opts=*) java_opts=${arg#*=} ;;  pin=*) pin=${arg#*=} ;;  jar=*|perl_dir=*) matrix_args+=("$arg") ;;
       *) echo "unknown argument '$arg'" >&2; exit 2 ;;
    esac
@@ -100,6 +105,9 @@ done
 end_s=$(date +%s.%N) load_after=$(load1) jiffies1=$(busy_jiffies)
 child_cpu; cpu1=$child_cpu
 grep -q '^{' "$tmp/anchors.jsonl" 2>/dev/null || { say "the anchors printed nothing:"; tail -20 "$tmp/anchors.err" >&2; }
+if [ -n "$keep" ]; then
+   mkdir -p "$keep" && cp "$tmp/aemp.md" "$keep/" && { [ ! -f "$tmp/anchors.jsonl" ] || cp "$tmp/anchors.jsonl" "$keep/"; }
+fi
 
 java_version=$(java -version 2>&1 | head -1 | sed 's/"//g')
 erl_version=$(erl -noshell -eval 'io:format("~s", [erlang:system_info(otp_release)]), halt().' 2>/dev/null || echo "?")
@@ -107,7 +115,7 @@ perl_version=$(perl -e 'printf "%vd", $^V')
 cpu_model=$(grep -m1 '^model name' /proc/cpuinfo | sed 's/.*: //')
 hz=$(getconf CLK_TCK)
 
-perl -MJSON::PP -MList::Util=min,max -e '
+perl -MJSON::PP -MList::Util=min,max,sum -e '
    my ($md, $jsonl, $rounds, $quick, $date, $nproc, $cpu, $kernel, $java, $perlv, $erl, $lb, $la, $wall, $foreign, $cmd, $jopts, $pinning) = @ARGV;
    my (%rate, %p50, %p99);   # cell key => [values per round]
    sub add { my ($k, $rate, $p50, $p99) = @_; push @{$rate{$k}}, $rate; push @{$p50{$k}}, $p50; push @{$p99{$k}}, $p99 }
@@ -141,21 +149,22 @@ perl -MJSON::PP -MList::Util=min,max -e '
          || $x[4] <=> $y[4] || $x[3] <=> $y[3] } keys %rate;
    # the middle value (of an even count, the lower middle one); "-" if none is a number
    sub median { my @v = sort { $a <=> $b } grep { $_ ne "-" } @_; @v ? $v[int(($#v) / 2)] : "-" }
-   sub median_rate { median @{$rate{$_[0]}} }
+   sub mean { my @v = grep { $_ ne "-" } @_; @v ? int(sum(@v) / @v + 0.5) : "-" }
+   sub mean_rate { mean @{$rate{$_[0]}} }
    sub median_p50 { median @{$p50{$_[0]}} }
    print "## Round trips on this machine, $date\n\n";
    print "Machine: $nproc cores ($cpu), Linux $kernel, $java, Perl $perlv with AnyEvent::MP 2.02, Erlang/OTP $erl.\n";
    print "JVM options of every JVM (AEMP and Pekko): `$jopts`. Processes pinned: $pinning.\n";
    printf "Load (1 min) %s before, %s after; other processes used %.2f cores on average during the %.0f s run.\n", $lb, $la, $foreign, $wall;
    print "Command: `$cmd`", ($quick ? " (quick=1: short runs, a check that everything works; the figures are not steady)" : ""), ".\n";
-   print "Loopback, one echo process and one client process per cell. Each cell: the median of $rounds round(s), AEMP and anchors\n";
-   print "interleaved (rate, RTT p50 and p99 each the median of the rounds); spread: lowest-highest rate.\n\n";
+   print "Loopback, one echo process and one client process per cell. Each cell: $rounds round(s), AEMP and anchors interleaved;\n";
+   print "rate: the mean of the rounds, spread: their lowest-highest; RTT p50 and p99: the median of the rounds, each on its own.\n\n";
    print "| pairing | framing | window | payload B | round trips/s | spread | RTT p50 µs | p99 µs |\n";
    print "|---|---|---:|---:|---:|---|---:|---:|\n";
    for my $k (@keys) {
       my ($e, $c, $codec, $w, $size) = split m{/}, $k;
       my @r = @{$rate{$k}};
-      printf "| %s | %s | %s | %s | %d | %s | %s | %s |\n", $name{"$e/$c"} // "$e/$c", $codec, $w, $size, median(@r),
+      printf "| %s | %s | %s | %s | %d | %s | %s | %s |\n", $name{"$e/$c"} // "$e/$c", $codec, $w, $size, mean(@r),
          (@r > 1 ? min(@r) . "–" . max(@r) : "-"), median(@{$p50{$k}}), median(@{$p99{$k}});
    }
    my @goals;
@@ -182,15 +191,15 @@ perl -MJSON::PP -MList::Util=min,max -e '
             for my $w (1, 10, 100) {
                my $k = "$pair->[0]/$codec/$w/16"; my $pp = "perl/perl/$codec/$w/16";
                next unless exists $rate{$k} && exists $rate{$pp};
-               ratio("$pair->[1] / Perl ↔ Perl, $codec, window $w (round trips/s)", median_rate($k), median_rate($pp), 0.95, 0);
+               ratio("$pair->[1] / Perl ↔ Perl, $codec, window $w (round trips/s)", mean_rate($k), mean_rate($pp), 0.95, 0);
             }
          }
       }
       if (exists $rate{"$j/$j/kryo/100/16"} && exists $rate{"pekko/pekko/-/100/16"}) {
-         ratio("Java ↔ Java$tag kryo window 100 / (3 × Pekko) (round trips/s)", median_rate("$j/$j/kryo/100/16"),
-            3 * median_rate("pekko/pekko/-/100/16"), 1, 0, "3 × " . median_rate("pekko/pekko/-/100/16"));
+         ratio("Java ↔ Java$tag kryo window 100 / (3 × Pekko) (round trips/s)", mean_rate("$j/$j/kryo/100/16"),
+            3 * mean_rate("pekko/pekko/-/100/16"), 1, 0, "3 × " . mean_rate("pekko/pekko/-/100/16"));
       }
-      ratio("Java ↔ Java$tag kryo window 100, 1 KiB / 250,000 (round trips/s)", median_rate("$j/$j/kryo/100/1024"), 250000, 1, 0, "250k")
+      ratio("Java ↔ Java$tag kryo window 100, 1 KiB / 250,000 (round trips/s)", mean_rate("$j/$j/kryo/100/1024"), 250000, 1, 0, "250k")
          if exists $rate{"$j/$j/kryo/100/1024"};
    }
    print "\n| goal (issue #13) | figures | ratio | goal | met |\n|---|---|---:|---|---|\n", join("\n", @goals), "\n";

@@ -11,8 +11,9 @@
 #   windows="1 10 100 1000"   sizes="16 1024"   codecs="json cbor kryo"
 #   pairs="java:java java:perl perl:java perl:perl"   (echo:client)
 #   repeat=5         runs per row, each against a fresh echo node (its own JIT); the table shows the
-#                    median of the runs (msgs/s and each RTT percentile on its own) and the spread
-#                    (lowest-highest) of the rates
+#                    mean rate of the runs, their spread (lowest-highest) and the median of each RTT
+#                    percentile (the rate is a mean because some pairs run at one of two speeds for their
+#                    whole life, and a median of five then jumps: run-all.sh, rounds=)
 #   n_java=1000000   messages per Java-to-Java row at window 10 and up
 #   n_java_w1=100000 messages per Java-to-Java row at window 1
 #   n_perl=100000    messages per row with a Perl side at window 10 and up
@@ -44,7 +45,7 @@
 #   perl_dir=...     folder of echo-node.pl and client.pl (default: ../shared/interop/perl next to the project)
 #   raw=FILE         also append every client's JSON line to FILE
 # Every echo node binds 127.0.0.1:* (a free port the OS picks), so parallel runs never collide.
-# The defaults warm both JVMs up and pin the two processes to a core each; the table shows the median
+# The defaults warm both JVMs up and pin the two processes to a core each; the table shows the mean
 # of five fresh pairs of processes: see "Steady state" in benchmarks/README.md for why each of these.
 set -euo pipefail
 
@@ -159,7 +160,12 @@ median() {
    sed -n "$(( ($(wc -l <<< "$v") + 1) / 2 ))p" <<< "$v"
 }
 
-printf '| echo | client | framing | TLS | window | payload B | msgs/s (median) | spread | RTT p50 µs | p99 µs | p99.9 µs |\n'
+# mean VALUES...: their mean, rounded to a whole number; "-" if none is a number
+mean() {
+   printf '%s\n' "$@" | awk '$1 != "-" { s += $1; n++ } END { if (n) printf "%.0f\n", s / n; else print "-" }'
+}
+
+printf '| echo | client | framing | TLS | window | payload B | msgs/s (mean) | spread | RTT p50 µs | p99 µs | p99.9 µs |\n'
 printf '|---|---|---|---|---:|---:|---:|---|---:|---:|---:|\n'
 
 tls_modes=(plain)
@@ -208,7 +214,7 @@ for mode in "${tls_modes[@]}"; do
                k=$size/$w
                [ -n "${rates[$k]:-}" ] || continue
                # shellcheck disable=SC2086
-               rate=$(median ${rates[$k]}) p50=$(median ${p50s[$k]}) p99=$(median ${p99s[$k]}) p999=$(median ${p999s[$k]})
+               rate=$(mean ${rates[$k]}) p50=$(median ${p50s[$k]}) p99=$(median ${p99s[$k]}) p999=$(median ${p999s[$k]})
                # shellcheck disable=SC2086
                sorted=$(printf '%s\n' ${rates[$k]} | sort -n)
                spread=$([ "$repeat" -gt 1 ] && echo "$(head -1 <<< "$sorted")–$(tail -1 <<< "$sorted")" || echo "-")
