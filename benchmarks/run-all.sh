@@ -15,7 +15,7 @@
 #   rounds=5      rounds; each runs every cell once (a fresh pair of processes), AEMP cells then the anchors;
 #                 a cell shows the mean rate of its rounds and the median of their p50 and p99, so AEMP
 #                 and the anchors get the same number of tries. The rate is a mean, not a median: some
-#                 pairs run at one of two speeds for their whole life (pinned Perl pairs; benchmarks/
+#                 cells run at one of two speeds, round by round (pinned Perl pairs; benchmarks/
 #                 README.md, "Steady state"), and the median of five such rounds jumps from one speed
 #                 to the other when one round changes sides, where the mean moves by a fifth of the gap
 #   quick=1       a short check that everything runs: 1 round, small message counts (figures not comparable)

@@ -12,8 +12,8 @@
 #   pairs="java:java java:perl perl:java perl:perl"   (echo:client)
 #   repeat=5         runs per row, each against a fresh echo node (its own JIT); the table shows the
 #                    mean rate of the runs, their spread (lowest-highest) and the median of each RTT
-#                    percentile (the rate is a mean because some pairs run at one of two speeds for their
-#                    whole life, and a median of five then jumps: run-all.sh, rounds=)
+#                    percentile (the rate is a mean because some pairs run at one of two speeds, and a
+#                    median of five then jumps from one to the other: run-all.sh, rounds=)
 #   n_java=1000000   messages per Java-to-Java row at window 10 and up
 #   n_java_w1=100000 messages per Java-to-Java row at window 1
 #   n_perl=100000    messages per row with a Perl side at window 10 and up

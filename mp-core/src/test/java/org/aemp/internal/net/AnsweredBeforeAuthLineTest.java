@@ -9,17 +9,12 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.aemp.spi.DecodeLimits;
-import org.aemp.spi.Secret;
 import org.aemp.testing.TestAuth;
-import org.aemp.testing.TestCodec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,7 +56,7 @@ class AnsweredBeforeAuthLineTest {
                 ctx.write(msg, promise);
             }
         };
-        EmbeddedChannel ch = new EmbeddedChannel(wire, new HandshakeHandler(new Handshake(settings(), false, null,
+        EmbeddedChannel ch = new EmbeddedChannel(wire, new HandshakeHandler(new Handshake(HandshakeLineReaderProperties.settings(), false, null,
                 System::nanoTime, new Random(1)), links, null, null));
         try {
             ch.writeInbound(Unpooled.copiedBuffer("aemp;1;peer;" + TestAuth.NAME + ";test\n0123456789abcdef\n",
@@ -75,11 +70,5 @@ class AnsweredBeforeAuthLineTest {
         } finally {
             ch.finishAndReleaseAll();
         }
-    }
-
-    private static HandshakeSettings settings() {
-        return new HandshakeSettings("self", List.of(new TestCodec()), List.of(TestAuth.NAME), List.of(TestAuth.NAME),
-                Map.of(TestAuth.NAME, new TestAuth()), Secret.of("s"), () -> null, Duration.ofSeconds(30),
-                DecodeLimits.of(1 << 20), "test");
     }
 }

@@ -58,7 +58,8 @@ class HandshakeLineReaderProperties {
         }
     }
 
-    private static HandshakeSettings settings() {
+    /** The settings of a node "self" that speaks {@link TestAuth} with secret "s" (also used by other handshake tests). */
+    static HandshakeSettings settings() {
         return new HandshakeSettings("self", List.of(new TestCodec()), List.of(TestAuth.NAME), List.of(TestAuth.NAME),
                 Map.of(TestAuth.NAME, new TestAuth()), Secret.of("s"), () -> null, Duration.ofSeconds(30),
                 DecodeLimits.of(1 << 20), "test");
