@@ -56,8 +56,9 @@ class AnsweredBeforeAuthLineTest {
                 ctx.write(msg, promise);
             }
         };
-        EmbeddedChannel ch = new EmbeddedChannel(wire, new HandshakeHandler(new Handshake(HandshakeLineReaderProperties.settings(), false, null,
-                System::nanoTime, new Random(1)), links, null, null));
+        Handshake accepted = new Handshake(HandshakeLineReaderProperties.settings(), false, null, System::nanoTime,
+                new Random(1));
+        EmbeddedChannel ch = new EmbeddedChannel(wire, new HandshakeHandler(accepted, links, null, null));
         try {
             ch.writeInbound(Unpooled.copiedBuffer("aemp;1;peer;" + TestAuth.NAME + ";test\n0123456789abcdef\n",
                     StandardCharsets.UTF_8));
