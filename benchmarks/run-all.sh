@@ -31,7 +31,12 @@
 #   jar=... perl_dir=...   passed to run-matrix.sh
 #   out=FILE      also write the table to FILE
 #   keep=DIR      also keep every round's figures there: aemp.md (run-matrix.sh's rows, one per cell and
-#                 round) and anchors.jsonl (the anchors' JSON lines), to compare two runs round by round
+#                 round), anchors.jsonl (the anchors' JSON lines) and probe.jsonl (machine-probe.pl's), to
+#                 compare two runs round by round
+# Before each round and after the last, machine-probe.pl takes a few seconds' look at the machine (a
+# loopback ping-pong of two Perl processes across CPUs and on one, a fixed loop); the table's header
+# gives the range of its figures, so that two runs, or two machines, can be told apart before their
+# figures are compared.
 # Cells (16-byte payload unless said): Java<->Java json, cbor, kryo at windows 1, 10, 100, and kryo at
 # window 100 with 1 KiB; Java echo <- Perl client, Perl echo <- Java client and Perl<->Perl, json and
 # cbor, windows 1, 10, 100; the anchors' cells (window 1 / 16 B, window 100 / 16 B and 1 KiB).
@@ -82,7 +87,10 @@ child_cpu() { times > "$tmp/times"; child_cpu=$(tail -1 "$tmp/times" | perl -ne 
 child_cpu; cpu0=$child_cpu
 start_s=$(date +%s.%N) load_before=$(load1) jiffies0=$(busy_jiffies)
 say "run-all: $rounds round(s), load $load_before"
+probe() { perl "$here/machine-probe.pl" >> "$tmp/probe.jsonl" 2>> "$tmp/probe.err" || say "machine-probe.pl failed: $(tail -1 "$tmp/probe.err")"; }
 for r in $(seq 1 "$rounds"); do
+   say "round $r: machine probe"
+   probe
    for variant in $variants; do
       say "round $r: AEMP pairings, $variant (load $(load1))"
       vargs=()
@@ -102,11 +110,14 @@ for r in $(seq 1 "$rounds"); do
    SYSTEMS=$systems REPEAT=1 JAVA_OPTS="$java_opts" "$anchors/run-anchors.sh" >> "$tmp/anchors.jsonl" 2>> "$tmp/anchors.err" \
       || { say "run-anchors.sh failed:"; tail -20 "$tmp/anchors.err" >&2; }
 done
+say "machine probe after the last round"
+probe
 end_s=$(date +%s.%N) load_after=$(load1) jiffies1=$(busy_jiffies)
 child_cpu; cpu1=$child_cpu
 grep -q '^{' "$tmp/anchors.jsonl" 2>/dev/null || { say "the anchors printed nothing:"; tail -20 "$tmp/anchors.err" >&2; }
 if [ -n "$keep" ]; then
-   mkdir -p "$keep" && cp "$tmp/aemp.md" "$keep/" && { [ ! -f "$tmp/anchors.jsonl" ] || cp "$tmp/anchors.jsonl" "$keep/"; }
+   mkdir -p "$keep" && cp "$tmp/aemp.md" "$keep/" && { [ ! -f "$tmp/anchors.jsonl" ] || cp "$tmp/anchors.jsonl" "$keep/"; } \
+      && { [ ! -f "$tmp/probe.jsonl" ] || cp "$tmp/probe.jsonl" "$keep/"; }
 fi
 
 java_version=$(java -version 2>&1 | head -1 | sed 's/"//g')
@@ -116,7 +127,8 @@ cpu_model=$(grep -m1 '^model name' /proc/cpuinfo | sed 's/.*: //')
 hz=$(getconf CLK_TCK)
 
 perl -MJSON::PP -MList::Util=min,max,sum -e '
-   my ($md, $jsonl, $rounds, $quick, $date, $nproc, $cpu, $kernel, $java, $perlv, $erl, $lb, $la, $wall, $foreign, $cmd, $jopts, $pinning) = @ARGV;
+   my ($md, $jsonl, $rounds, $quick, $date, $nproc, $cpu, $kernel, $java, $perlv, $erl, $lb, $la, $wall, $foreign, $cmd, $jopts, $pinning,
+      $probes) = @ARGV;
    my (%rate, %p50, %p99);   # cell key => [values per round]
    sub add { my ($k, $rate, $p50, $p99) = @_; push @{$rate{$k}}, $rate; push @{$p50{$k}}, $p50; push @{$p99{$k}}, $p99 }
    open my $f, "<", $md or die "$md: $!";
@@ -158,7 +170,26 @@ perl -MJSON::PP -MList::Util=min,max,sum -e '
    printf "Load (1 min) %s before, %s after; other processes used %.2f cores on average during the %.0f s run.\n", $lb, $la, $foreign, $wall;
    print "Command: `$cmd`", ($quick ? " (quick=1: short runs, a check that everything works; the figures are not steady)" : ""), ".\n";
    print "Loopback, one echo process and one client process per cell. Each cell: $rounds round(s), AEMP and anchors interleaved;\n";
-   print "rate: the mean of the rounds, spread: their lowest-highest; RTT p50 and p99: the median of the rounds, each on its own.\n\n";
+   print "rate: the mean of the rounds, spread: their lowest-highest; RTT p50 and p99: the median of the rounds, each on its own.\n";
+   my %probe; # figure => [values, one per probe]
+   if (open my $p, "<", $probes) {
+      while (<$p>) {
+         next unless /^\{/;
+         my $j = decode_json($_);
+         push @{$probe{$_}}, $j->{$_} for qw(pingpong_two_cpus_per_s pingpong_two_cpus_p50_us pingpong_one_cpu_per_s cpu_loop_s);
+      }
+   }
+   if (%probe) {
+      sub span { my @v = @_; min(@v) == max(@v) ? $v[0] : min(@v) . "–" . max(@v) }
+      my @loops = map { @$_ } @{$probe{cpu_loop_s}};
+      printf "Machine probe (`benchmarks/machine-probe.pl`, %d times: before each round and after the last):\n"
+         . "a ping-pong of 16 bytes between two Perl processes over loopback: %s round trips/s on CPUs 0 and 1\n"
+         . "(p50 %s µs), %s on one CPU; a fixed loop: %s s. Where the probe of another run differs, its machine is\n"
+         . "not of the same kind for these figures.\n",
+         scalar @{$probe{cpu_loop_s}}, span(@{$probe{pingpong_two_cpus_per_s}}), span(@{$probe{pingpong_two_cpus_p50_us}}),
+         span(@{$probe{pingpong_one_cpu_per_s}}), span(@loops);
+   }
+   print "\n";
    print "| pairing | framing | window | payload B | round trips/s | spread | RTT p50 µs | p99 µs |\n";
    print "|---|---|---:|---:|---:|---|---:|---:|\n";
    for my $k (@keys) {
@@ -208,4 +239,4 @@ perl -MJSON::PP -MList::Util=min,max,sum -e '
   "$(awk -v a="$start_s" -v b="$end_s" 'BEGIN { print b - a }')" \
   "$(awk -v j0="$jiffies0" -v j1="$jiffies1" -v hz="$hz" -v c0="$cpu0" -v c1="$cpu1" -v a="$start_s" -v b="$end_s" \
       'BEGIN { f = ((j1 - j0) / hz - (c1 - c0)) / (b - a); print (f < 0 ? 0 : f) }')" \
-  "benchmarks/run-all.sh $*" "$java_opts" "$pinning" | if [ -n "$out" ]; then tee "$out"; else cat; fi
+  "benchmarks/run-all.sh $*" "$java_opts" "$pinning" "$tmp/probe.jsonl" | if [ -n "$out" ]; then tee "$out"; else cat; fi
