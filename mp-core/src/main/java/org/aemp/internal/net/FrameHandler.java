@@ -3,6 +3,8 @@ package org.aemp.internal.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * before, they are dropped with it (its sender's monitors fire). So each link adds at most one
  * message to a busy mailbox, however often a sender that trips its backlog limit reconnects:
  * handing the rest of the read to the mailbox let such a sender grow it by a read's worth of
- * messages with every new link, without bound.
+ * messages with every new link, without bound. A peer that ends its stream in order (it closes
+ * after its last message) does not fail the link: the link closes once they are delivered.
  *
  * <p>On a link with the {@linkplain ChunkFraming chunked framing}, a {@link ChunkReader} comes
  * first: it hands the codec's stream to the decoder, and a message sent in chunks joins it whole,
@@ -56,6 +59,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     private final Set<Backpressure> holding = new HashSet<>(2); // mailboxes this link waits for
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // read while holding, not delivered yet
     private ChannelHandlerContext context;
+    private boolean inputEnded; // the peer ended its stream: the link closes once what waits is delivered
 
     /**
      * @param decoder the decoder of the framing the peer sends
@@ -82,9 +86,31 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         };
     }
 
+    /**
+     * Lets the link outlive the end of the peer's stream (a peer that closes sends everything, then
+     * ends it), so that what was read while a mailbox was busy is still delivered before the link
+     * closes; see {@link #userEventTriggered}.
+     */
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         context = ctx;
+        ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    }
+
+    /**
+     * The peer ended its stream: the link closes now, or, if it waits for a busy mailbox, once the
+     * messages it read before the end are delivered (closing at once dropped them, though the peer
+     * had sent them and closed in order).
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputEnded = true;
+            if (holding.isEmpty()) {
+                ctx.close();
+            }
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     /**
@@ -172,7 +198,11 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
             deliverNow(w.message(), w.bytes());
         }
         if (holding.isEmpty()) {
-            context.channel().config().setAutoRead(true);
+            if (inputEnded) {
+                context.close(); // everything the peer sent before it ended its stream is delivered
+            } else {
+                context.channel().config().setAutoRead(true);
+            }
         }
     }
 
