@@ -84,7 +84,8 @@ sub loop_seconds {
 # median round trip in microseconds.
 sub ping {
    my ($seconds, $pong_cpu) = @_;
-   my $listen = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0, Listen => 1, ReuseAddr => 1)
+   my $listen = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0, Listen => 1, ReuseAddr => 1,
+      Timeout => 10) # accept gives up if the echoing side never comes
       or die "machine-probe: listen: $!\n";
    my $pid = fork // die "machine-probe: fork: $!\n";
    if ($pid == 0) {
@@ -92,7 +93,7 @@ sub ping {
       unshift @cmd, "taskset", "-c", $pong_cpu if $pin;
       exec @cmd or POSIX::_exit(127);
    }
-   my $s = $listen->accept or die "machine-probe: accept: $!\n";
+   my $s = $listen->accept or die "machine-probe: the echoing side did not connect: $!\n";
    setsockopt $s, IPPROTO_TCP, TCP_NODELAY, 1;
    my $msg = "x" x 16;
    my $end = time + 0.2;
