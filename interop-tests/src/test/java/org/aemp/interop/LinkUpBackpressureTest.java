@@ -153,7 +153,8 @@ class LinkUpBackpressureTest {
                 .mapToLong(org.aemp.LinkStats::bytesIn).sum();
     }
 
-    private static int mailbox(Node node) {
+    /** Messages waiting in the mailbox of {@code node}'s port {@code sink}, 0 when it is not busy. */
+    static int mailbox(Node node) {
         return node.stats().busyMailboxes().stream()
                 .filter(m -> m.port().name().equals("sink"))
                 .mapToInt(NodeStats.Mailbox::messages)

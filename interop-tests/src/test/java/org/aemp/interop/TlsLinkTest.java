@@ -13,7 +13,9 @@ import io.netty.handler.ssl.SslProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLEngine;
 import org.aemp.KillReason;
@@ -142,6 +144,42 @@ class TlsLinkTest {
             peer.close();
         }
         assertThat(wa.roles).as("a's TLS roles").contains("client", "server");
+    }
+
+    /**
+     * A TLS peer that ends its stream (close_notify, then FIN) while a busy mailbox holds the link
+     * up: the messages the node read meanwhile are still delivered once the port catches up, as on
+     * a plain link ({@link LinkUpBackpressureTest}). The TLS layer sits between the socket and the
+     * frame handler, so the end of the stream has to pass through it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("implementations")
+    void messagesHeldBackByABusyMailboxAreDeliveredAfterATlsPeerCloses(SslProvider implementation) throws Exception {
+        int busy = 10;
+        int count = 2_000;
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicLong got = new AtomicLong();
+        Node a = nodes.start("a", c -> tlsNode(c, SELF_SIGNED, implementation, new Watch()).mailboxBusyMessages(busy));
+        Node b = nodes.start("b", c -> tlsNode(c, SELF_SIGNED, implementation, new Watch()));
+        JavaEchoNode.serve(a);
+        a.receive(new PortId("a", "sink"), (ctx, m) -> {
+            release.await(30, TimeUnit.SECONDS);
+            got.incrementAndGet();
+        });
+        assertRoundTrip(b, a, 1);
+        for (int i = 0; i < count; i++) {
+            b.send(new PortId("a", "sink"), i, "x");
+        }
+        Thread.sleep(300); // a reads, finds the mailbox busy and stops reading
+        assertThat(LinkUpBackpressureTest.mailbox(a)).as("messages waiting in the port's mailbox").isBetween(busy, busy + 1);
+        assertThat(b.close(Duration.ofSeconds(10))).as("messages b could not send").isZero();
+        Thread.sleep(300); // a sees the end of the stream
+        release.countDown();
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (got.get() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(got.get()).as("messages the port got of the %d sent", count).isEqualTo(count);
     }
 
     /** No secret anywhere and no provider given: mp-tls is found on the class path, the certificates authenticate. */
