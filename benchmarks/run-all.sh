@@ -28,6 +28,13 @@
 #                 JVMs run alike (run-anchors.sh alone gives Pekko -Xms512m -Xmx512m)
 #   pin=1         every echo process (AEMP's, Perl's, Pekko's, Erlang's) on CPU 1, every client on CPU 0,
 #                 through benchmarks/pin/ in PATH (see pin-role there and run-matrix.sh); pin=0: unpinned
+#   haltpoll=NS   (root, a KVM guest with the haltpoll cpuidle driver) let an idle CPU poll for up to NS ns
+#                 before it halts, for the run: /sys/module/haltpoll/parameters/guest_halt_poll_ns, put
+#                 back at the end. A halted virtual CPU can take 100 us or more to wake when the other
+#                 core's process sends it a message, which window-1 round trips consist of, and some VMs
+#                 boot with polling off (guest_halt_poll_ns=0 on the kernel command line); 200000 makes
+#                 such a VM wake like hardware (benchmarks/README.md, "Idle CPUs that halt"). Unset: the
+#                 machine as it is; the table's header says which
 #   jar=... perl_dir=...   passed to run-matrix.sh
 #   out=FILE      also write the table to FILE
 #   keep=DIR      also keep every round's figures there: aemp.md (run-matrix.sh's rows, one per cell and
@@ -46,14 +53,15 @@ set -euo pipefail
 say() { echo "# $*" >&2; }
 
 here=$(cd "$(dirname "$0")" && pwd)
-rounds=5 quick=0 anchors=$here/../../shared/anchors systems="pekko erlang" out= keep= variants="default inline" pin=1
+rounds=5 quick=0 anchors=$here/../../shared/anchors systems="pekko erlang" out= keep= variants="default inline" pin=1 haltpoll=
 java_opts="-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC"
 matrix_args=(repeat=1) # one fresh pair of processes per cell and round, as the anchors get
 for arg in "$@"; do
    case $arg in
       rounds=*) rounds=${arg#*=} ;;  quick=*) quick=${arg#*=} ;;  anchors=*) anchors=${arg#*=} ;;
       systems=*) systems=${arg#*=} ;;  out=*) out=${arg#*=} ;;  keep=*) keep=${arg#*=} ;;  variants=*) variants=${arg#*=} ;;
-      java_opts=*) java_opts=${arg#*=} ;;  pin=*) pin=${arg#*=} ;;  jar=*|perl_dir=*) matrix_args+=("$arg") ;;
+      java_opts=*) java_opts=${arg#*=} ;;  pin=*) pin=${arg#*=} ;;  haltpoll=*) haltpoll=${arg#*=} ;;
+      jar=*|perl_dir=*) matrix_args+=("$arg") ;;
       *) echo "unknown argument '$arg'" >&2; exit 2 ;;
    esac
 done
@@ -76,8 +84,25 @@ fi
 [ -x "$anchors/run-anchors.sh" ] || { echo "no $anchors/run-anchors.sh (anchors=DIR)" >&2; exit 1; }
 [ -w "$anchors" ] || { echo "$anchors is read-only: copy it (cp -r $anchors /tmp/anchors) and pass anchors=/tmp/anchors" >&2; exit 1; }
 
+poll_ns=/sys/module/haltpoll/parameters/guest_halt_poll_ns
+if [ -n "$haltpoll" ]; then
+   [[ $haltpoll =~ ^[0-9]+$ ]] || { echo "haltpoll=$haltpoll: a number of nanoseconds" >&2; exit 2; }
+   [ -w "$poll_ns" ] || { echo "haltpoll= needs root and the haltpoll cpuidle driver ($poll_ns)" >&2; exit 1; }
+   poll_before=$(cat "$poll_ns")
+fi
+# how an idle CPU waits, for the header: the cpuidle driver and, with haltpoll, how long it polls
+idle_note() {
+   local driver; driver=$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo unknown)
+   if [ -r "$poll_ns" ]; then
+      echo "cpuidle driver $driver, guest_halt_poll_ns $(cat "$poll_ns")${poll_before:+ (set by haltpoll=; $poll_before before the run)}"
+   else
+      echo "cpuidle driver $driver"
+   fi
+}
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp"; [ -z "${poll_before:-}" ] || echo "$poll_before" > "$poll_ns"' EXIT
+[ -z "$haltpoll" ] || echo "$haltpoll" > "$poll_ns"
+idle=$(idle_note)
 load1() { cut -d' ' -f1 /proc/loadavg; }
 busy_jiffies() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; }
 # CPU seconds of this script's finished children (user + sys), from bash's times: run in this shell
@@ -128,7 +153,7 @@ hz=$(getconf CLK_TCK)
 
 perl -MJSON::PP -MList::Util=min,max,sum -e '
    my ($md, $jsonl, $rounds, $quick, $date, $nproc, $cpu, $kernel, $java, $perlv, $erl, $lb, $la, $wall, $foreign, $cmd, $jopts, $pinning,
-      $probes) = @ARGV;
+      $probes, $idle) = @ARGV;
    my (%rate, %p50, %p99);   # cell key => [values per round]
    sub add { my ($k, $rate, $p50, $p99) = @_; push @{$rate{$k}}, $rate; push @{$p50{$k}}, $p50; push @{$p99{$k}}, $p99 }
    open my $f, "<", $md or die "$md: $!";
@@ -167,6 +192,7 @@ perl -MJSON::PP -MList::Util=min,max,sum -e '
    print "## Round trips on this machine, $date\n\n";
    print "Machine: $nproc cores ($cpu), Linux $kernel, $java, Perl $perlv with AnyEvent::MP 2.02, Erlang/OTP $erl.\n";
    print "JVM options of every JVM (AEMP and Pekko): `$jopts`. Processes pinned: $pinning.\n";
+   print "Idle CPUs: $idle.\n";
    printf "Load (1 min) %s before, %s after; other processes used %.2f cores on average during the %.0f s run.\n", $lb, $la, $foreign, $wall;
    print "Command: `$cmd`", ($quick ? " (quick=1: short runs, a check that everything works; the figures are not steady)" : ""), ".\n";
    print "Loopback, one echo process and one client process per cell. Each cell: $rounds round(s), AEMP and anchors interleaved;\n";
@@ -239,4 +265,4 @@ perl -MJSON::PP -MList::Util=min,max,sum -e '
   "$(awk -v a="$start_s" -v b="$end_s" 'BEGIN { print b - a }')" \
   "$(awk -v j0="$jiffies0" -v j1="$jiffies1" -v hz="$hz" -v c0="$cpu0" -v c1="$cpu1" -v a="$start_s" -v b="$end_s" \
       'BEGIN { f = ((j1 - j0) / hz - (c1 - c0)) / (b - a); print (f < 0 ? 0 : f) }')" \
-  "benchmarks/run-all.sh $*" "$java_opts" "$pinning" "$tmp/probe.jsonl" | if [ -n "$out" ]; then tee "$out"; else cat; fi
+  "benchmarks/run-all.sh $*" "$java_opts" "$pinning" "$tmp/probe.jsonl" "$idle" | if [ -n "$out" ]; then tee "$out"; else cat; fi
