@@ -119,8 +119,8 @@ public final class Main {
         out.println("       java -jar aemp-bench.jar mesh [n=16] [rounds=3]     time for n global nodes to form a full mesh");
         out.println("       java -jar aemp-bench.jar soak [duration=600] [interval=10] [scenarios=try,send,stopped]"
                 + "   flow control under overload, memory over time");
-        out.println("       java -jar aemp-bench.jar idle-ports [n=1000000] [kinds=receiver,bare]  heap per idle port");
-        out.println("       java -jar aemp-bench.jar handshake [n=500] [warmup=200] [modes=plain,tls]"
+        out.println("       java -jar aemp-bench.jar idle-ports [n=1000000] [kinds=receiver,bare] [rounds=2]  heap per idle port");
+        out.println("       java -jar aemp-bench.jar handshake [n=500] [warmup=5000] [modes=plain,tls]"
                 + "   connect to first reply, warm");
         out.println("       java -jar aemp-bench.jar scale [leaves=16,50,100,200] [globals=4] [procs=4]"
                 + "   convergence of globals and leaves across JVMs");
