@@ -32,9 +32,9 @@
 #                 before it halts, for the run: /sys/module/haltpoll/parameters/guest_halt_poll_ns, put
 #                 back at the end. A halted virtual CPU can take 100 us or more to wake when the other
 #                 core's process sends it a message, which window-1 round trips consist of, and some VMs
-#                 boot with polling off (guest_halt_poll_ns=0 on the kernel command line); 200000 makes
-#                 such a VM wake like hardware (benchmarks/README.md, "Idle CPUs that halt"). Unset: the
-#                 machine as it is; the table's header says which
+#                 boot with polling off (guest_halt_poll_ns=0 on the kernel command line); with 200000
+#                 such a VM woke the other CPU in 15-24 us (benchmarks/README.md, "Idle CPUs that halt").
+#                 Unset: the machine as it is; the table's header says which
 #   jar=... perl_dir=...   passed to run-matrix.sh
 #   out=FILE      also write the table to FILE
 #   keep=DIR      also keep every round's figures there: aemp.md (run-matrix.sh's rows, one per cell and
@@ -77,7 +77,7 @@ if [ "$pin" = 1 ]; then
 fi
 if [ "$quick" = 1 ]; then
    rounds=1
-   matrix_args+=(n_java=20000 n_java_w1=5000 n_perl=3000 java_warmup=20000 echo_warmup=50000)
+   matrix_args+=(n_java=20000 n_java_w1=5000 n_perl=3000 java_warmup=20000 java_warmup_w1=5000 echo_warmup=50000 perl_echo_warmup=10000)
    export N1=${N1:-2000} NW=${NW:-20000}
 fi
 [ -n "${AEMP_PERL5LIB:-}" ] || { echo "AEMP_PERL5LIB is not set: the Perl cells are part of the table" >&2; exit 1; }
