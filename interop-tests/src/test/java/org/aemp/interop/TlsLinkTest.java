@@ -170,12 +170,16 @@ class TlsLinkTest {
         for (int i = 0; i < count; i++) {
             b.send(new PortId("a", "sink"), i, "x");
         }
-        Thread.sleep(300); // a reads, finds the mailbox busy and stops reading
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (LinkUpBackpressureTest.mailbox(a) < busy && System.nanoTime() < deadline) {
+            Thread.sleep(10); // a reads, finds the mailbox busy and stops reading
+        }
+        Thread.sleep(100); // had it not paused, the mailbox would grow meanwhile
         assertThat(LinkUpBackpressureTest.mailbox(a)).as("messages waiting in the port's mailbox").isBetween(busy, busy + 1);
         assertThat(b.close(Duration.ofSeconds(10))).as("messages b could not send").isZero();
         Thread.sleep(300); // a sees the end of the stream
         release.countDown();
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        deadline = System.nanoTime() + PATIENCE.toNanos();
         while (got.get() < count && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
