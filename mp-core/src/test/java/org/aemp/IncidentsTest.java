@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.aemp.testing.Poll;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestAuth;
 import org.aemp.testing.TestNodes;
@@ -118,12 +119,8 @@ class IncidentsTest {
         assertThat(aSees.next()).isFalse();
         // the node-down callback may run before the entry leaves the table (both follow the link's
         // end, on different threads): wait for it to go
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Poll.until(Duration.ofSeconds(10), () -> a.stats().links().stream().noneMatch(l -> l.node().equals("totals-b")));
         NodeStats after = a.stats();
-        while (after.links().stream().anyMatch(l -> l.node().equals("totals-b")) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-            after = a.stats();
-        }
         assertThat(after.links()).extracting(LinkStats::node).doesNotContain("totals-b");
         assertThat(after.totals().messagesOut() - before).isGreaterThanOrEqualTo(5);
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.aemp.Node;
 import org.aemp.NodeStats;
 import org.aemp.PortId;
+import org.aemp.testing.Poll;
 import org.aemp.testing.TestNodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -141,10 +142,7 @@ class LinkUpBackpressureTest {
         } // the stream ends here, while the port still holds up the link
         Thread.sleep(300); // the node sees the end of the stream
         release.countDown();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (got.get() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Poll.until(Duration.ofSeconds(10), () -> got.get() >= count);
         assertThat(got.get()).as("messages the port got of the %d sent", count).isEqualTo(count);
     }
 

@@ -23,6 +23,7 @@ import org.aemp.Node;
 import org.aemp.PortId;
 import org.aemp.examples.JavaEchoNode;
 import org.aemp.interop.TlsFixtures.Watch;
+import org.aemp.testing.Poll;
 import org.aemp.testing.Probe;
 import org.aemp.testing.TestNodes;
 import org.junit.jupiter.api.Test;
@@ -170,19 +171,13 @@ class TlsLinkTest {
         for (int i = 0; i < count; i++) {
             b.send(new PortId("a", "sink"), i, "x");
         }
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (LinkUpBackpressureTest.mailbox(a) < busy && System.nanoTime() < deadline) {
-            Thread.sleep(10); // a reads, finds the mailbox busy and stops reading
-        }
+        Poll.until(PATIENCE, () -> LinkUpBackpressureTest.mailbox(a) >= busy); // a reads, finds the mailbox busy, stops
         Thread.sleep(100); // had it not paused, the mailbox would grow meanwhile
         assertThat(LinkUpBackpressureTest.mailbox(a)).as("messages waiting in the port's mailbox").isBetween(busy, busy + 1);
         assertThat(b.close(Duration.ofSeconds(10))).as("messages b could not send").isZero();
         Thread.sleep(300); // a sees the end of the stream
         release.countDown();
-        deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (got.get() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Poll.until(PATIENCE, () -> got.get() >= count);
         assertThat(got.get()).as("messages the port got of the %d sent", count).isEqualTo(count);
     }
 
